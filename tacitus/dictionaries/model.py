@@ -1,0 +1,197 @@
+"""In-memory form of the coding dictionaries, whatever file format they came from.
+
+Two formats are read into these types side by side: Tacitus YAML (the built-in knowledge) and
+PETRARCH's own text files. The engine only ever sees these types, so a dictionary's format never
+leaks into the coding logic.
+
+Words are stored upper-case. A pattern word matches a token whose text or lemma equals it, or
+(unless the word is *exact*) whose text starts with it and is at most a few letters longer, the
+stem matching PETRARCH users rely on ("RESOLUTION" matches "resolutions").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+SlotKind = Literal["$", "+", "^", "%"]
+
+
+@dataclass(frozen=True)
+class DatedCode:
+    """An actor code, optionally valid only between two dates (both inclusive)."""
+
+    code: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def valid_on(self, day: dt.date | None) -> bool:
+        if day is None:
+            return self.start is None and self.end is None
+        if self.start and day < self.start:
+            return False
+        return not (self.end and day > self.end)
+
+
+@dataclass(frozen=True)
+class ActorEntry:
+    """A name (one or more words) that denotes an actor, with its code(s) over time.
+
+    `kind` says what sort of name it is: `country`, `capital` (a seat of power: an actor only
+    when it acts), `igo`, `group`, `person`, `other`. `sector` is the PLOVER sector when known.
+    """
+
+    words: tuple[str, ...]
+    codes: tuple[DatedCode, ...]
+    origin: str
+    kind: str = "other"
+    exact: bool = False
+
+    def code_on(self, day: dt.date | None) -> str | None:
+        """The code for this date: a dated code that covers it, else the undated default."""
+        if day is not None:
+            for dated in self.codes:
+                if (dated.start or dated.end) and dated.valid_on(day):
+                    return dated.code
+        for dated in self.codes:
+            if dated.start is None and dated.end is None:
+                return dated.code
+        return None
+
+
+@dataclass(frozen=True)
+class AgentEntry:
+    """A role noun ("ambassador", "troops") that gives an actor its sector.
+
+    `code` is appended to the country code (`~GOV`: SYR + GOV = SYRGOV) unless `prefix` is set
+    (`NGO~`: NGO + ARN = NGOARN).
+    """
+
+    words: tuple[str, ...]
+    code: str
+    origin: str
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of a pattern."""
+
+    text: str
+    exact: bool = False
+
+
+@dataclass(frozen=True)
+class Alternatives:
+    """A synset reference: any one of several word sequences."""
+
+    name: str
+    options: tuple[tuple[Word, ...], ...]
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """`{A B}`: words that must stand next to each other, in order."""
+
+    elements: tuple[Element, ...]
+
+
+@dataclass(frozen=True)
+class PrepPhrase:
+    """`(ON X)`: a prepositional phrase; the first word is the preposition."""
+
+    elements: tuple[Element, ...]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """`$` source here, `+` target here, `%` both ways (reciprocal), `^` skip a phrase."""
+
+    kind: SlotKind
+
+
+Element = Word | Alternatives | Phrase | PrepPhrase | Slot
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A verb or noun pattern: words around the predicate (`*`) and the code it gives.
+
+    `paired` is the code of the reverse event (`[042:043]`: a visit and the hosting of it).
+    `code == "---"` means the pattern matches but produces no event (a deliberate null).
+    """
+
+    before: tuple[Element, ...]
+    after: tuple[Element, ...]
+    code: str
+    rule: str
+    paired: str | None = None
+    example: str | None = None
+    reciprocal: bool = False
+
+    @property
+    def weight(self) -> int:
+        """How specific the pattern is: the more words it asks for, the more it wins."""
+        return _count_words(self.before) + _count_words(self.after)
+
+
+def _count_words(elements: tuple[Element, ...]) -> int:
+    total = 0
+    for element in elements:
+        if isinstance(element, Word):
+            total += 1
+        elif isinstance(element, Alternatives):
+            total += min((len(option) for option in element.options), default=0)
+        elif isinstance(element, Phrase | PrepPhrase):
+            total += _count_words(element.elements)
+    return total
+
+
+@dataclass
+class PredicateEntry:
+    """A verb (or event noun) and the patterns that refine its code.
+
+    `lemma` is the head word; `forms` are extra surface forms (irregular inflections) that
+    also select it; `before`/`after` are the other words of a multi-word predicate
+    ("WIRE_+TAP" has before=("WIRE",), "BREAK_DOWN" has after=("DOWN",)).
+    """
+
+    lemma: str
+    code: str
+    origin: str
+    forms: tuple[str, ...] = ()
+    before: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+    paired: str | None = None
+    patterns: list[Pattern] = field(default_factory=list)
+    noun: bool = False
+
+
+@dataclass(frozen=True)
+class Discard:
+    """A phrase that marks a sentence (or, with `story`, a whole document) as off-topic."""
+
+    words: tuple[str, ...]
+    story: bool
+    origin: str
+
+
+@dataclass
+class Dictionaries:
+    """Everything the coder knows, merged from any number of dictionary files."""
+
+    predicates: list[PredicateEntry] = field(default_factory=list)
+    actors: list[ActorEntry] = field(default_factory=list)
+    agents: list[AgentEntry] = field(default_factory=list)
+    discards: list[Discard] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    def merge(self, other: Dictionaries) -> Dictionaries:
+        """Add another dictionary's entries; later files come after earlier ones."""
+        self.predicates.extend(other.predicates)
+        self.actors.extend(other.actors)
+        self.agents.extend(other.agents)
+        self.discards.extend(other.discards)
+        self.sources.extend(other.sources)
+        return self
