@@ -1,0 +1,28 @@
+"""How a dictionary phrase is split into words, shared by every dictionary reader.
+
+Phrases must split the way spaCy tokenises text, or entries never match: spaCy splits an infix
+hyphen between letters into its own token ("al-Assad" -> "al", "-", "Assad"), so we do too.
+PETRARCH writes multi-word phrases with underscores ("UNITED_STATES"); Tacitus YAML uses spaces.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SEPARATORS = re.compile(r"[\s_]+")
+_INFIX_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+
+
+def phrase_words(phrase: str) -> tuple[str, ...]:
+    """Split a phrase into upper-case words as spaCy would tokenise it."""
+    words: list[str] = []
+    for chunk in _SEPARATORS.split(phrase.strip()):
+        if not chunk:
+            continue
+        parts = _INFIX_HYPHEN.split(chunk)
+        for index, part in enumerate(parts):
+            if index:
+                words.append("-")
+            if part:
+                words.append(part.upper())
+    return tuple(words)
