@@ -186,6 +186,7 @@ class Dictionaries:
     agents: list[AgentEntry] = field(default_factory=list)
     discards: list[Discard] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def merge(self, other: Dictionaries) -> Dictionaries:
         """Add another dictionary's entries; later files come after earlier ones."""
@@ -194,4 +195,5 @@ class Dictionaries:
         self.agents.extend(other.agents)
         self.discards.extend(other.discards)
         self.sources.extend(other.sources)
+        self.warnings.extend(other.warnings)
         return self
