@@ -66,7 +66,7 @@ def _word(token: str) -> Word:
     return Word(token.rstrip("_").upper(), exact=exact)
 
 
-class _PatternParser:
+class PatternParser:
     """Parse the words around `*` in a pattern line into elements."""
 
     def __init__(self, synsets: dict[str, list[str]], where: str) -> None:
@@ -118,7 +118,7 @@ class _PatternParser:
         return elements, tokens
 
 
-def _split_code(raw: str) -> tuple[str, str | None]:
+def split_code(raw: str) -> tuple[str, str | None]:
     code = raw.strip()
     if ":" in code:
         first, second = code.split(":", 1)
@@ -126,7 +126,7 @@ def _split_code(raw: str) -> tuple[str, str | None]:
     return code, None
 
 
-def _tokenize_pattern(body: str) -> list[str]:
+def tokenize_pattern(body: str) -> list[str]:
     """Split a pattern body; `*` and slots may be glued to words (`IN_*`, `*_BY_$`)."""
     tokens = re.findall(r"[(){}*$%^]|[^\s(){}*$%^]+", body)
     cleaned = [t.lstrip("_") if t not in ("_",) else "" for t in tokens]
@@ -141,7 +141,7 @@ def _verb_forms(text: str) -> tuple[str, tuple[str, ...]]:
     return head.strip().upper(), extra
 
 
-def _multiword(head: str, where: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+def multiword(head: str, where: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """`+BREAK_DOWN` -> (BREAK, (), (DOWN,)); `WIRE_+TAP` -> (TAP, (WIRE,), ())."""
     words = [w for w in head.split("_") if w]
     marked = [i for i, w in enumerate(words) if w.startswith("+")]
@@ -186,7 +186,7 @@ def read_verbs(path: Path) -> Dictionaries:
         if block:
             in_synsets = False
             code = block.group(2)
-            block_code, block_paired = _split_code(code[1:-1]) if code else ("---", None)
+            block_code, block_paired = split_code(code[1:-1]) if code else ("---", None)
             block_verbs = []
             continue
         if in_synsets:
@@ -197,13 +197,13 @@ def read_verbs(path: Path) -> Dictionaries:
             if not code_match:
                 result.warnings.append(f"{where}: pattern without [code], skipped")
                 continue
-            code, paired = _split_code(code_match.group(1))
-            tokens = _tokenize_pattern(body[: code_match.start()])
+            code, paired = split_code(code_match.group(1))
+            tokens = tokenize_pattern(body[: code_match.start()])
             if "*" not in tokens:
                 result.warnings.append(f"{where}: pattern without '*', skipped")
                 continue
             star = tokens.index("*")
-            parser = _PatternParser(synsets, where)
+            parser = PatternParser(synsets, where)
             try:
                 before = list(parser.parse(tokens[:star]))
                 after = parser.parse(tokens[star + 1 :])
@@ -228,9 +228,9 @@ def read_verbs(path: Path) -> Dictionaries:
         head, forms = _verb_forms(text)
         if not head:
             continue
-        lemma, before_words, after_words = _multiword(head, where)
-        code, paired = _split_code(code_match.group(1)) if code_match else (block_code, None)
-        extra_forms = tuple(_multiword(f, where)[0] for f in forms)
+        lemma, before_words, after_words = multiword(head, where)
+        code, paired = split_code(code_match.group(1)) if code_match else (block_code, None)
+        extra_forms = tuple(multiword(f, where)[0] for f in forms)
         entry = PredicateEntry(
             lemma=lemma,
             code=code,

@@ -1,0 +1,48 @@
+"""From a full CAMEO actor code to PLOVER's country and sector fields.
+
+CAMEO writes an actor as three-letter chunks: a country or international prefix, then types
+("SYRGOVMIL", "IGOUNO", "NGOARNGOV"). PLOVER keeps the country (or UNO/EUR/IGO/NGO for
+international actors) and one sector. What each chunk means comes from the CAMEO actor-type
+codebook (`tacitus/data/cameo/actor_types.tsv`).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from tacitus.actors.matcher import CodedActor
+from tacitus.codebook import actor_type_plover_code, actor_type_sector
+from tacitus.records import ActorRef
+
+
+def _chunks(cameo: str) -> list[str]:
+    return [cameo[i : i + 3] for i in range(0, len(cameo), 3)]
+
+
+def plover_fields(cameo: str) -> tuple[str, str | None]:
+    """(country, sector) for a CAMEO actor code; international actors get UNO/EUR/IGO/NGO."""
+    chunks = _chunks(cameo)
+    if not chunks:
+        return "---", None
+    international = [actor_type_plover_code(c) for c in chunks]
+    country = chunks[0]
+    rest = chunks[1:]
+    if international[0]:
+        specific = [code for code in international if code]
+        country = specific[1] if len(specific) > 1 and chunks[0] == "IGO" else specific[0]
+    sector = next((s for s in (actor_type_sector(c) for c in rest) if s), None)
+    return country, sector
+
+
+def actor_ref(actor: CodedActor, doc: Doc) -> ActorRef:
+    """The record form of a coded actor, with the text and character offsets it came from."""
+    span = doc[actor.start : actor.end]
+    country, sector = plover_fields(actor.cameo)
+    return ActorRef(
+        code=country,
+        sector=sector,
+        cameo=actor.cameo,
+        text=span.text,
+        start=span.start_char,
+        end=span.end_char,
+    )

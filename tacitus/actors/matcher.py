@@ -1,0 +1,194 @@
+"""Find actor names and role nouns in a parsed sentence, and code noun phrases with them.
+
+A noun phrase's code is built the way CAMEO builds it: optional prefix agents (NGO~), the
+country or organisation named in the phrase, then the sector agents in text order ("Danish
+Islamist media" -> DNK + MUS + MED). The phrase is the head noun with its modifiers, plus the
+object of "of/in/from" when the head is a role noun ("soldiers from Gondor", "the government of
+Gondor"), and never its relative clauses, appositions or other conjuncts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from tacitus.dictionaries.model import ActorEntry, AgentEntry, Dictionaries
+
+_INFLECTIONS = ("S", "ES", "'S")
+_PHRASE_EXCLUDED_DEPS = {
+    "relcl", "acl", "appos", "conj", "cc", "punct", "advcl", "ccomp", "xcomp", "parataxis",
+    "preconj", "dep",
+}
+_OWNER_PREPS = {"of", "in", "from"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A dictionary hit: tokens [start, end) of the sentence's doc."""
+
+    start: int
+    end: int
+    code: str
+    origin: str
+    kind: str
+    agent: bool = False
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class CodedActor:
+    """A noun phrase coded as an actor: its full CAMEO code and the tokens that gave it."""
+
+    cameo: str
+    head: int
+    start: int
+    end: int
+    origins: tuple[str, ...]
+    kind: str
+
+
+def _token_matches(word: str, token: Token, exact: bool) -> bool:
+    text = token.text.upper()
+    if text == word:
+        return True
+    if exact:
+        return False
+    if len(word) >= 4 and text.startswith(word) and text[len(word) :] in _INFLECTIONS:
+        return True
+    return token.pos_ in ("NOUN", "PROPN") and token.lemma_.upper() == word
+
+
+class ActorMatcher:
+    """Index of actor and agent phrases, matched longest-first on token sequences."""
+
+    def __init__(self, dictionaries: Dictionaries) -> None:
+        self._actors: dict[str, list[ActorEntry]] = defaultdict(list)
+        self._agents: dict[str, list[AgentEntry]] = defaultdict(list)
+        self._stems: dict[str, list[ActorEntry]] = defaultdict(list)
+        for actor in dictionaries.actors:
+            self._actors[actor.words[0]].append(actor)
+            if not actor.exact and len(actor.words[0]) >= 4:
+                self._stems[actor.words[0][:4]].append(actor)
+        for agent in dictionaries.agents:
+            self._agents[agent.words[0]].append(agent)
+        for entries in self._actors.values():
+            entries.sort(key=lambda e: -len(e.words))
+        for stem_entries in self._stems.values():
+            stem_entries.sort(key=lambda e: -len(e.words))
+        for agent_entries in self._agents.values():
+            agent_entries.sort(key=lambda e: -len(e.words))
+
+    def mentions(self, sentence: Span, day: dt.date | None) -> list[Mention]:
+        """All actor and agent hits in a sentence, longest match first, no overlaps."""
+        doc = sentence.doc
+        found: list[Mention] = []
+        index = sentence.start
+        while index < sentence.end:
+            hit = self._match_at(doc, index, sentence.end, day)
+            if hit is None:
+                index += 1
+                continue
+            found.append(hit)
+            index = hit.end
+        return found
+
+    def _match_at(self, doc: Sequence[Token], index: int, limit: int, day: dt.date | None
+                  ) -> Mention | None:
+        token = doc[index]
+        upper = token.text.upper()
+        best: Mention | None = None
+        candidates = list(self._actors.get(upper, ())) + list(self._stems.get(upper[:4], ()))
+        for entry in candidates:
+            end = index + len(entry.words)
+            if end > limit or (best and end - index <= best.end - best.start):
+                continue
+            if all(
+                _token_matches(word, doc[index + offset], entry.exact or offset < len(entry.words) - 1)
+                for offset, word in enumerate(entry.words)
+            ):
+                code = entry.code_on(day)
+                if code:
+                    best = Mention(index, end, code, entry.origin, entry.kind)
+        for agent in self._agents.get(upper, ()) or self._agents.get(token.lemma_.upper(), ()):
+            end = index + len(agent.words)
+            if end > limit or (best and end - index <= best.end - best.start):
+                continue
+            if all(
+                _token_matches(word, doc[index + offset], True)
+                or (offset == len(agent.words) - 1 and offset == 0
+                    and doc[index].lemma_.upper() == word)
+                for offset, word in enumerate(agent.words)
+            ):
+                best = Mention(index, end, agent.code, agent.origin, "agent", True, agent.prefix)
+        return best
+
+
+def phrase_tokens(head: Token) -> list[Token]:
+    """The tokens of the noun phrase headed by `head`, without clauses or other conjuncts."""
+    tokens = [head]
+    for child in head.children:
+        if child.dep_ in _PHRASE_EXCLUDED_DEPS:
+            continue
+        if child.dep_ == "prep" and child.lower_ not in _OWNER_PREPS:
+            continue
+        if child.dep_ == "prep":
+            tokens.extend(t for obj in child.children if obj.dep_ == "pobj"
+                          for t in phrase_tokens(obj))
+            tokens.append(child)
+            continue
+        tokens.extend(phrase_tokens(child))
+    return sorted(tokens, key=lambda t: t.i)
+
+
+def conjuncts(head: Token) -> list[Token]:
+    """The head and the heads conjoined to it ("Russia and China", "Mordor, Rohan and Bree")."""
+    heads = [head]
+    for child in head.children:
+        if child.dep_ == "conj":
+            heads.extend(conjuncts(child))
+        elif child.dep_ == "appos" and child.pos_ == "PROPN" and head.pos_ == "PROPN":
+            continue
+    return heads
+
+
+def code_phrase(head: Token, mentions: Iterable[Mention]) -> CodedActor | None:
+    """Code one noun phrase from the mentions that fall inside it."""
+    positions = {t.i for t in phrase_tokens(head)}
+    inside = [m for m in mentions if m.start in positions or (m.end - 1) in positions]
+    actors = [m for m in inside if not m.agent]
+    agents = [m for m in inside if m.agent]
+    if not actors and not agents:
+        return None
+    owner = _owner(head, actors)
+    base = owner.code if owner else "---"
+    prefixes = "".join(a.code for a in agents if a.prefix)
+    suffix = ""
+    for agent in agents:
+        if agent.prefix:
+            continue
+        if agent.code and agent.code not in base[3:] and agent.code not in suffix:
+            suffix += agent.code
+    cameo = prefixes + base + suffix
+    if not actors and not prefixes:
+        cameo = "---" + suffix
+    used = [*actors, *agents]
+    return CodedActor(
+        cameo=cameo,
+        head=head.i,
+        start=min(m.start for m in used),
+        end=max(m.end for m in used),
+        origins=tuple(m.origin for m in used),
+        kind=owner.kind if owner else "agent",
+    )
+
+
+def _owner(head: Token, actors: list[Mention]) -> Mention | None:
+    """Which named actor owns the phrase: one covering the head, else the leftmost."""
+    for mention in actors:
+        if mention.start <= head.i < mention.end:
+            return mention
+    return min(actors, key=lambda m: m.start) if actors else None

@@ -1,0 +1,94 @@
+"""Who did it and to whom: source and target noun phrases from the dependency parse.
+
+Sources come from the subject, or for passives from the `by` agent; verbs conjoined to a verb
+share its subject ("defected and urged"); a controlled infinitive takes the controller ("urged
+the army to turn": the army turns; "decided to attack": the subject attacks); a relative clause
+takes the noun it modifies ("Fares, who ..."). Targets come from the direct object, then from
+prepositional objects in order. Pronouns go to the last compatible actor before them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from spacy.tokens import Token
+
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "expl")
+OBJECT_DEPS = ("dobj", "dative", "oprd", "attr", "obj", "iobj")
+LOCATIVE_PREPS = frozenset(
+    {"in", "at", "near", "inside", "outside", "across", "throughout", "within", "around", "into",
+     "from", "during", "since", "after", "before", "until", "over", "under", "via", "through"}
+)
+OBJECT_CONTROL_HEADS_DEP = ("dobj", "dative", "obj")
+_RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
+
+
+def is_passive(predicate: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in predicate.children) or (
+        predicate.tag_ == "VBN" and predicate.dep_ == "acl"
+    )
+
+
+def subject_heads(predicate: Token) -> list[Token]:
+    """Heads of the subject phrase, following conjunction, control and relative clauses."""
+    subjects = [c for c in predicate.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+    if subjects:
+        subject = subjects[0]
+        if subject.lower_ in _RELATIVE_PRONOUNS and predicate.dep_ == "relcl":
+            return [predicate.head]
+        return [subject]
+    link = predicate.dep_
+    head = predicate.head
+    if head is predicate:
+        return []
+    if link == "conj":
+        return subject_heads(head)
+    if link == "xcomp":
+        controllers = [c for c in head.children if c.dep_ in OBJECT_CONTROL_HEADS_DEP]
+        return controllers[:1] or subject_heads(head)
+    if link in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN"):
+        return [] if link == "acl" and predicate.tag_ == "VBN" else [head]
+    if link in ("advcl", "pcomp", "ccomp"):
+        return subject_heads(head)
+    return []
+
+
+def agent_heads(predicate: Token) -> list[Token]:
+    """The `by` phrase of a passive ("was attacked by X") and of a passive participle."""
+    heads: list[Token] = []
+    for child in predicate.children:
+        if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by"):
+            heads.extend(o for o in child.children if o.dep_ == "pobj")
+    return heads
+
+
+def object_heads(predicate: Token, skip_locative: bool) -> list[Token]:
+    """Candidate target heads in order: objects, then prepositional objects (nested once)."""
+    found: list[Token] = []
+    children = sorted(predicate.children, key=lambda t: t.i)
+    for child in children:
+        if child.dep_ in OBJECT_DEPS:
+            found.append(child)
+    for child in children:
+        if child.dep_ == "prt":
+            found.extend(o for o in child.children if o.dep_ == "pobj")
+        if child.dep_ in ("prep", "dative") and child.lower_ != "by":
+            if skip_locative and child.lower_ in LOCATIVE_PREPS:
+                continue
+            found.extend(o for o in child.children if o.dep_ in ("pobj", "pcomp"))
+    nested: list[Token] = []
+    for head in found:
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ != "by" and not (
+                skip_locative and child.lower_ in LOCATIVE_PREPS
+            ):
+                nested.extend(o for o in child.children if o.dep_ == "pobj")
+    return found + nested
+
+
+def first_coded(heads: Sequence[Token], code: Callable[[Token], list[object]]) -> list[Token]:
+    """The first head (in the given order) whose phrase codes as an actor."""
+    for head in heads:
+        if code(head):
+            return [head]
+    return []

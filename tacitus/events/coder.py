@@ -1,0 +1,407 @@
+"""The event coder: parsed sentences in, explained event records out.
+
+For each sentence: find actor names and role nouns; find predicates the dictionaries know;
+pick each predicate's most specific pattern; take source and target from the parse; decide
+modality and whether the event is asserted or claimed by a quoted speaker; emit one record per
+source-target pair (and the reverse event for paired codes such as a visit and its hosting).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from tacitus.actors.codes import actor_ref
+from tacitus.actors.matcher import ActorMatcher, CodedActor, Mention, code_phrase, conjuncts
+from tacitus.config import Settings
+from tacitus.dictionaries.load import load_dictionaries
+from tacitus.dictionaries.model import Dictionaries, Pattern, PredicateEntry, Slot
+from tacitus.events import arguments
+from tacitus.events.codes import describe_code
+from tacitus.events.modality import modality
+from tacitus.events.patterns import Match, best_match
+from tacitus.events.speech import (
+    governing_speech_verb,
+    in_quote,
+    quote_spans,
+    quote_speaker_verb,
+)
+from tacitus.nlp import load_nlp
+from tacitus.records import ActorRef, Article, EventRecord
+
+_PRONOUNS = frozenset({"he", "she", "it", "they", "him", "her", "them", "we", "i"})
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+_EXCLUDED_AFTER = ("conj", "parataxis")
+
+
+@dataclass(frozen=True)
+class CoderOptions:
+    """How strictly to code.
+
+    `keep_modal` keeps negated, hypothetical, conditional and future events (marked as such)
+    instead of dropping them. `require_dyad` drops events without a target, as PETRARCH does.
+    `locative_targets` lets "in X" phrases give targets (PETRARCH's habit); by default they
+    are places, not actors. `keep_claimed` keeps events claimed by a quoted speaker.
+    """
+
+    keep_modal: bool = False
+    require_dyad: bool = False
+    locative_targets: bool = False
+    keep_claimed: bool = True
+    explain: bool = False
+
+
+@dataclass
+class _DocState:
+    """What the coder remembers while walking one document (for pronouns)."""
+
+    article: Article
+    day: dt.date | None
+    history: list[CodedActor] = field(default_factory=list)
+    quotes: list[tuple[int, int]] = field(default_factory=list)
+
+
+class Coder:
+    """Codes articles into event records with a fixed set of dictionaries."""
+
+    def __init__(
+        self,
+        dictionaries: Dictionaries | None = None,
+        settings: Settings | None = None,
+        options: CoderOptions | None = None,
+        nlp: Language | None = None,
+    ) -> None:
+        self.settings = settings or Settings.from_env()
+        self.dictionaries = dictionaries if dictionaries is not None else load_dictionaries()
+        self.options = options or CoderOptions(keep_modal=self.settings.keep_modal)
+        self._nlp = nlp
+        from tacitus.events.predicates import PredicateIndex
+
+        self.predicates = PredicateIndex(self.dictionaries)
+        self.actors = ActorMatcher(self.dictionaries)
+
+    @property
+    def nlp(self) -> Language:
+        if self._nlp is None:
+            self._nlp = load_nlp(self.settings.spacy_model)
+        return self._nlp
+
+    # ------------------------------------------------------------------ public API
+
+    def code_article(self, article: Article) -> list[EventRecord]:
+        return self.code_doc(self.nlp(article.text), article)
+
+    def code_articles(self, articles: Iterable[Article], batch_size: int = 32
+                      ) -> Iterator[tuple[Article, list[EventRecord]]]:
+        """Code many articles, parsing them in batches with spaCy's `pipe`."""
+        pairs = ((a.text, a) for a in articles)
+        for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+            yield article, self.code_doc(doc, article)
+
+    def code_text(self, text: str, date: dt.date | None = None, doc_id: str = "text"
+                  ) -> list[EventRecord]:
+        return self.code_article(Article(id=doc_id, text=text, published=date))
+
+    def code_doc(self, doc: Doc, article: Article) -> list[EventRecord]:
+        state = _DocState(article, article.published, quotes=quote_spans(doc))
+        if self._story_discarded(doc):
+            return []
+        records: list[EventRecord] = []
+        for index, sentence in enumerate(doc.sents):
+            records.extend(self._code_sentence(sentence, index, state))
+        return records
+
+    # ------------------------------------------------------------------ sentences
+
+    def _story_discarded(self, doc: Doc) -> bool:
+        story = [d for d in self.dictionaries.discards if d.story]
+        return any(_contains(doc, d.words) for d in story)
+
+    def _sentence_discarded(self, sentence: Span) -> bool:
+        return any(
+            _contains(sentence, d.words) for d in self.dictionaries.discards if not d.story
+        )
+
+    def _code_sentence(self, sentence: Span, index: int, state: _DocState) -> list[EventRecord]:
+        if self._sentence_discarded(sentence):
+            return []
+        mentions = self.actors.mentions(sentence, state.day)
+        records: list[EventRecord] = []
+        for predicate, entry in self.predicates.find(sentence):
+            records.extend(self._code_predicate(predicate, entry, mentions, index, state))
+        for mention in mentions:
+            if not mention.agent:
+                coded = code_phrase(sentence.doc[mention.end - 1], mentions)
+                if coded:
+                    state.history.append(coded)
+        return records
+
+    def _code_predicate(
+        self,
+        predicate: Token,
+        entry: PredicateEntry,
+        mentions: list[Mention],
+        index: int,
+        state: _DocState,
+    ) -> list[EventRecord]:
+        before, after = _regions(predicate)
+        match = best_match(entry.patterns, before, after)
+        code = match.pattern.code if match else entry.code
+        paired = match.pattern.paired if match else entry.paired
+        if not code or code == "---":
+            return []
+        mood = modality(predicate)
+        if mood != "asserted" and not self.options.keep_modal:
+            return []
+        speech = governing_speech_verb(predicate)
+        quoted = in_quote(predicate, state.quotes)
+        if quoted and speech is None:
+            speech = quote_speaker_verb(predicate)
+        claimed = speech is not None or quoted
+        if claimed and not self.options.keep_claimed:
+            return []
+        sources, targets = self._arguments(predicate, match, mentions, state)
+        if not sources or (self.options.require_dyad and not targets):
+            return []
+        reciprocal = bool(match and match.pattern.reciprocal)
+        pairs = _pairs(sources, targets, reciprocal)
+        if self.options.require_dyad:
+            pairs = [(s, t) for s, t in pairs if t is not None]
+        claimers = self._speaker(speech, mentions, state) if speech is not None else []
+        records: list[EventRecord] = []
+        for source, target in pairs:
+            records.append(self._record(predicate, entry, match, code, source, target,
+                                        mood, claimed, claimers, index, state))
+            if paired and paired != "---" and target is not None:
+                records.append(self._record(predicate, entry, match, paired, target, source,
+                                            mood, claimed, claimers, index, state))
+        return records
+
+    # ------------------------------------------------------------------ arguments
+
+    def _arguments(
+        self,
+        predicate: Token,
+        match: Match | None,
+        mentions: list[Mention],
+        state: _DocState,
+    ) -> tuple[list[CodedActor], list[CodedActor]]:
+        passive = arguments.is_passive(predicate)
+        subjects = self._actors_of(arguments.subject_heads(predicate), mentions, state)
+        objects_heads = arguments.object_heads(predicate, not self.options.locative_targets)
+        if passive:
+            sources = self._actors_of(arguments.agent_heads(predicate), mentions, state)
+            targets = subjects
+            objects_heads = [h for h in objects_heads if h.head.lower_ != "by"]
+        else:
+            sources = subjects
+            targets = []
+        if not targets:
+            for head in objects_heads:
+                targets = self._actors_of([head], mentions, state)
+                if targets:
+                    break
+        if match is not None:
+            sources, targets = _apply_slots(match, sources, targets, predicate.doc, mentions,
+                                            lambda h: self._actors_of([h], mentions, state))
+        source_codes = {s.cameo for s in sources}
+        targets = [t for t in targets if t.cameo not in source_codes or len(sources) > 1]
+        return sources, targets
+
+    def _actors_of(self, heads: Sequence[Token], mentions: list[Mention], state: _DocState
+                   ) -> list[CodedActor]:
+        coded: list[CodedActor] = []
+        for head in heads:
+            first: CodedActor | None = None
+            for conjunct in conjuncts(head):
+                actor = code_phrase(conjunct, mentions)
+                if actor is None and conjunct.lower_ in _PRONOUNS:
+                    actor = _antecedent(conjunct, state)
+                if actor is None:
+                    continue
+                if first is not None and actor.cameo.startswith("---") and not \
+                        first.cameo.startswith("---"):
+                    actor = _inherit_owner(actor, first, conjunct, mentions)
+                first = first or actor
+                coded.append(actor)
+        return coded
+
+    def _speaker(self, speech: Token, mentions: list[Mention], state: _DocState
+                 ) -> list[CodedActor]:
+        return self._actors_of(arguments.subject_heads(speech), mentions, state)
+
+    # ------------------------------------------------------------------ records
+
+    def _record(
+        self,
+        predicate: Token,
+        entry: PredicateEntry,
+        match: Match | None,
+        code: str,
+        source: CodedActor,
+        target: CodedActor | None,
+        mood: str,
+        claimed: bool,
+        claimers: list[CodedActor],
+        index: int,
+        state: _DocState,
+    ) -> EventRecord:
+        doc = predicate.doc
+        sentence = predicate.sent
+        described = describe_code(code)
+        rule = f"{entry.origin} {match.pattern.rule}" if match else entry.origin
+        article = state.article
+        key = f"{article.id}|{index}|{predicate.idx}|{code}|{source.cameo}|{target and target.cameo}"
+        event_id = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+        confidence = 0.55 + (0.2 if match else 0.0) + (0.1 if target else 0.0) - (
+            0.1 if claimed else 0.0
+        )
+        return EventRecord(
+            id=event_id,
+            doc_id=article.id,
+            date=state.day.isoformat() if state.day else None,
+            date_source="publication" if state.day else None,
+            event=described.event,
+            mode=described.mode,
+            context=list(described.context),
+            actor=[actor_ref(source, doc)],
+            recipient=[actor_ref(target, doc)] if target else [],
+            cameo_code=code,
+            goldstein=described.goldstein,
+            quad_class=described.quad_class,
+            sentence_index=index,
+            sentence_text=sentence.text,
+            sentence_start=sentence.start_char,
+            event_text=predicate.text,
+            event_start=predicate.idx,
+            event_end=predicate.idx + len(predicate.text),
+            rule=rule,
+            confidence=round(min(confidence, 0.95), 2),
+            evidence="claimed" if claimed else "asserted",
+            claimed_by=[actor_ref(c, doc) for c in claimers],
+            modality=mood,  # type: ignore[arg-type]
+            explain=_explain(predicate, entry, match, source, target) if self.options.explain
+            else [],
+        )
+
+
+def _regions(predicate: Token) -> tuple[list[Token], list[Token]]:
+    """Words before the predicate (nearest first) and after it within its own clause."""
+    sentence = predicate.sent
+    before = [t for t in sentence if t.i < predicate.i][::-1]
+    excluded: set[int] = set()
+    for child in predicate.children:
+        if child.dep_ in _EXCLUDED_AFTER and child.pos_ in ("VERB", "AUX"):
+            excluded.update(t.i for t in child.subtree)
+    after = [t for t in predicate.subtree if t.i > predicate.i and t.i not in excluded]
+    return before, after
+
+
+def _pairs(sources: list[CodedActor], targets: list[CodedActor], reciprocal: bool
+           ) -> list[tuple[CodedActor, CodedActor | None]]:
+    if reciprocal and not targets and len(sources) > 1:
+        return [(s, t) for s in sources for t in sources if s is not t]
+    if not targets:
+        return [(s, None) for s in sources]
+    return [(s, t) for s in sources for t in targets]
+
+
+def _apply_slots(
+    match: Match,
+    sources: list[CodedActor],
+    targets: list[CodedActor],
+    doc: Doc,
+    mentions: list[Mention],
+    code: object,
+) -> tuple[list[CodedActor], list[CodedActor]]:
+    """A `$` or `+` in a pattern says where the source or target is, overriding the parse."""
+    from collections.abc import Callable
+
+    coder: Callable[[Token], list[CodedActor]] = code  # type: ignore[assignment]
+    if match.source_from is not None:
+        found = _first_actor_from(doc, match.source_from, mentions, coder)
+        if found:
+            sources = found
+    if match.target_from is not None:
+        found = _first_actor_from(doc, match.target_from, mentions, coder)
+        if found:
+            targets = found
+    if any(isinstance(e, Slot) and e.kind == "+" for e in match.pattern.before) and sources:
+        targets = sources
+    return sources, targets
+
+
+def _first_actor_from(doc: Doc, start: int, mentions: list[Mention],
+                      coder: object) -> list[CodedActor]:
+    from collections.abc import Callable
+
+    code: Callable[[Token], list[CodedActor]] = coder  # type: ignore[assignment]
+    for mention in sorted(mentions, key=lambda m: m.start):
+        if mention.start >= start and not mention.agent:
+            return code(doc[mention.end - 1])
+    return []
+
+
+def _antecedent(pronoun: Token, state: _DocState) -> CodedActor | None:
+    """The last actor before the pronoun; he/she prefer people and role-coded actors."""
+    earlier = [a for a in state.history if a.end <= pronoun.i]
+    if pronoun.lower_ in _PERSON_PRONOUNS:
+        people = [a for a in earlier if a.kind in ("person", "agent") or len(a.cameo) > 3]
+        earlier = people or earlier
+    return earlier[-1] if earlier else None
+
+
+def _inherit_owner(actor: CodedActor, first: CodedActor, conjunct: Token,
+                   mentions: list[Mention]) -> CodedActor:
+    """"Danish media and government": the second conjunct shares the first's country."""
+    head_agent = actor.cameo[3:]
+    owner = first.cameo
+    for mention in mentions:
+        if mention.agent and mention.start <= first.head < mention.end:
+            owner = owner.replace(mention.code, "", 1) if owner.endswith(mention.code) else owner
+    return CodedActor(owner + head_agent, conjunct.i, actor.start, actor.end,
+                      first.origins + actor.origins, first.kind)
+
+
+def _contains(span: Doc | Span, words: tuple[str, ...]) -> bool:
+    texts = [t.text.upper() for t in span]
+    size = len(words)
+    return any(tuple(texts[i : i + size]) == words for i in range(len(texts) - size + 1))
+
+
+def _explain(predicate: Token, entry: PredicateEntry, match: Match | None,
+             source: CodedActor, target: CodedActor | None) -> list[str]:
+    lines = [
+        f"predicate {predicate.text!r} ({predicate.pos_}, lemma {predicate.lemma_}, "
+        f"dep {predicate.dep_}) -> entry {entry.lemma} [{entry.code}] at {entry.origin}",
+        f"pattern {_describe_pattern(match.pattern)} at {match.pattern.rule}"
+        if match else "no pattern matched: the entry's default code",
+        f"source {source.cameo} from tokens {source.start}-{source.end} "
+        f"({', '.join(source.origins)}) via {predicate.doc[source.head].dep_} "
+        f"of {predicate.doc[source.head].head.text!r}",
+    ]
+    if target:
+        lines.append(f"target {target.cameo} from tokens {target.start}-{target.end} "
+                     f"({', '.join(target.origins)}) via {predicate.doc[target.head].dep_} "
+                     f"of {predicate.doc[target.head].head.text!r}")
+    return lines
+
+
+def _describe_pattern(pattern: Pattern) -> str:
+    return f"{len(pattern.before)} word(s) before, {len(pattern.after)} after -> [{pattern.code}]"
+
+
+def build_coder(
+    dictionary_paths: Sequence[Path] = (),
+    use_defaults: bool = True,
+    settings: Settings | None = None,
+    options: CoderOptions | None = None,
+) -> Coder:
+    """A coder with the built-in dictionaries and/or the given files."""
+    return Coder(load_dictionaries(dictionary_paths, use_defaults), settings, options)

@@ -1,0 +1,85 @@
+"""Is the event asserted as a fact, or negated, hypothetical, conditional or future?
+
+Peers code "did not attack", "would allow", "if it does not stop" and "will visit" as facts.
+We read the clause around the predicate: spaCy's `neg` dependency and negating determiners on
+the object, modal and future auxiliaries, conditional subordinators, and control verbs whose
+complement has not happened ("refused to", "plans to"). A predicate inherits the modality of
+the clause that governs it ("would allow the council to authorise": authorise is hypothetical).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from spacy.tokens import Token
+
+from tacitus.language import language_data
+from tacitus.records import Modality
+
+_CLAUSE_LINKS = {"xcomp", "ccomp", "conj", "advcl", "acl", "relcl", "pcomp", "csubj"}
+
+
+@cache
+def _words() -> dict[str, frozenset[str]]:
+    data = language_data("modality")
+    return {
+        "future_aux": frozenset(data["future"]["auxiliaries"]),
+        "future_heads": frozenset(data["future"]["heads"]),
+        "hypothetical": frozenset(data["hypothetical"]["auxiliaries"]),
+        "conditional": frozenset(data["conditional"]["markers"]),
+        "neg_det": frozenset(data["negation"]["determiners"]),
+        "neg_adv": frozenset(data["negation"]["adverbs"]),
+        "control_negative": frozenset(data["control_negative"]),
+        "control_future": frozenset(data["control_future"]),
+    }
+
+
+def own_modality(predicate: Token) -> Modality:
+    """Modality marked on the predicate's own clause, ignoring the clauses above it."""
+    words = _words()
+    children = list(predicate.children)
+    if any(c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in words["neg_adv"])
+           for c in children):
+        return "negated"
+    for obj in children:
+        if obj.dep_ in ("dobj", "pobj", "attr") and any(
+            d.lower_ in words["neg_det"] and d.dep_ in ("det", "preconj", "advmod")
+            for d in obj.children
+        ):
+            return "negated"
+    if predicate.pos_ == "NOUN" and any(c.lower_ in words["neg_det"] for c in children):
+        return "negated"
+    if any(c.dep_ == "mark" and c.lower_ in words["conditional"] for c in children):
+        return "conditional"
+    auxiliaries = [c.lower_ for c in children if c.dep_ in ("aux", "auxpass")]
+    if any(a in words["hypothetical"] for a in auxiliaries):
+        return "hypothetical"
+    if any(a in words["future_aux"] for a in auxiliaries):
+        return "future"
+    return "asserted"
+
+
+def modality(predicate: Token) -> Modality:
+    """The predicate's modality, inherited down from governing clauses and control verbs."""
+    words = _words()
+    current = own_modality(predicate)
+    if current != "asserted":
+        return current
+    token = predicate
+    while token.dep_ in _CLAUSE_LINKS and token.head is not token:
+        head = token.head
+        if token.dep_ == "xcomp":
+            if head.lemma_.lower() in words["control_negative"]:
+                return "negated"
+            if head.lemma_.lower() in words["control_future"] | words["future_heads"]:
+                return "future"
+        if token.dep_ == "conj":
+            token = head
+            continue
+        inherited = own_modality(head)
+        if token.dep_ == "advcl" and inherited == "conditional":
+            inherited = "asserted"
+        if inherited != "asserted":
+            return inherited
+        token = head
+    return "asserted"

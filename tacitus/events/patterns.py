@@ -1,0 +1,159 @@
+"""Match a predicate's patterns against the words around it in its clause.
+
+Patterns are read the way PETRARCH users write them: words after `*` must appear after the
+predicate, in order, with other words allowed in between; `{A B}` must be adjacent; `(ON X)`
+must be a prepositional phrase headed by ON with X inside it; `&SET` is any member of a synset.
+Words before `*` are looked for right to left from the predicate. The most specific matching
+pattern (most words) wins; ties go to the one listed first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from tacitus.dictionaries.model import (
+    Alternatives,
+    Element,
+    Pattern,
+    Phrase,
+    PrepPhrase,
+    Slot,
+    Word,
+)
+
+_SUFFIXES = ("S", "ES", "ED", "D", "ING", "'S", "IES")
+
+
+def word_matches(word: Word, token: Token) -> bool:
+    """A pattern word matches a token by text, lemma, or (unless exact) a plain inflection."""
+    text = token.text.upper()
+    target = word.text
+    if text == target:
+        return True
+    if word.exact:
+        return False
+    if token.lemma_.upper() == target:
+        return True
+    if target.endswith("Y") and text == target[:-1] + "IES":
+        return True
+    return len(target) >= 3 and text.startswith(target) and text[len(target) :] in _SUFFIXES
+
+
+@dataclass(frozen=True)
+class Match:
+    """A pattern that matched, with the token positions of its words and slots."""
+
+    pattern: Pattern
+    tokens: tuple[int, ...]
+    source_from: int | None = None
+    target_from: int | None = None
+
+
+class _Matcher:
+    """Greedy left-to-right matching of elements over an ordered token list."""
+
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        self.tokens = list(tokens)
+        self.slots: dict[str, int] = {}
+
+    def sequence(self, elements: Sequence[Element], start: int, contiguous: bool = False
+                 ) -> list[int] | None:
+        position = start
+        used: list[int] = []
+        for element in elements:
+            found = self.element(element, position, contiguous and bool(used))
+            if found is None:
+                return None
+            if found:
+                used.extend(found)
+                position = found[-1] + 1
+        return used
+
+    def element(self, element: Element, start: int, anchored: bool) -> list[int] | None:
+        if isinstance(element, Slot):
+            self.slots.setdefault(element.kind, start)
+            return []
+        last = start + 1 if anchored else len(self.tokens)
+        for index in range(start, min(last, len(self.tokens))):
+            found = self._at(element, index)
+            if found is not None:
+                return found
+        return None
+
+    def _at(self, element: Element, index: int) -> list[int] | None:
+        token = self.tokens[index]
+        if isinstance(element, Word):
+            return [index] if word_matches(element, token) else None
+        if isinstance(element, Phrase):
+            return self._contiguous(element.elements, index)
+        if isinstance(element, Alternatives):
+            for option in element.options:
+                found = self._contiguous(option, index)
+                if found is not None:
+                    return found
+            return None
+        if isinstance(element, PrepPhrase):
+            return self._prep(element, index)
+        return None
+
+    def _contiguous(self, elements: Sequence[Element], index: int) -> list[int] | None:
+        found = self.sequence(elements, index, contiguous=True)
+        if found and found[0] == index and found == list(range(index, index + len(found))):
+            return found
+        return None
+
+    def _prep(self, element: PrepPhrase, index: int) -> list[int] | None:
+        token = self.tokens[index]
+        first, *rest = element.elements or (None,)
+        if not isinstance(first, Word) or not word_matches(first, token):
+            return None
+        if token.pos_ not in ("ADP", "SCONJ", "PART", "ADV") and token.dep_ not in (
+            "prep", "agent", "dative", "mark", "aux", "prt",
+        ):
+            return None
+        inside = {t.i for t in token.subtree} | {t.i for t in token.head.subtree
+                                                 if token.dep_ in ("aux", "mark")}
+        if not rest:
+            return [index]
+        found = self.sequence(rest, index + 1)
+        if found is None or not all(self.tokens[i].i in inside for i in found):
+            return None
+        return [index, *found]
+
+
+def match_pattern(pattern: Pattern, before: Sequence[Token], after: Sequence[Token]
+                  ) -> Match | None:
+    """Try one pattern: `before` is the clause to the left (nearest first), `after` the right."""
+    after_matcher = _Matcher(after)
+    after_hits = after_matcher.sequence(pattern.after, 0)
+    if after_hits is None:
+        return None
+    before_matcher = _Matcher(before)
+    before_hits = before_matcher.sequence(tuple(reversed(pattern.before)), 0)
+    if before_hits is None:
+        return None
+    tokens = tuple(sorted([after[i].i for i in after_hits] + [before[i].i for i in before_hits]))
+    source = after_matcher.slots.get("$")
+    target = after_matcher.slots.get("+")
+    return Match(
+        pattern,
+        tokens,
+        source_from=after[source].i if source is not None and source < len(after) else None,
+        target_from=after[target].i if target is not None and target < len(after) else None,
+    )
+
+
+def best_match(patterns: Sequence[Pattern], before: Sequence[Token], after: Sequence[Token]
+               ) -> Match | None:
+    """The most specific pattern that matches (first listed among equals)."""
+    best: Match | None = None
+    for pattern in patterns:
+        if best is not None and pattern.weight <= best.pattern.weight:
+            continue
+        found = match_pattern(pattern, before, after)
+        if found is not None:
+            best = found
+    return best

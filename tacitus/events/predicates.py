@@ -1,0 +1,68 @@
+"""Find the predicates (verbs and event nouns) of a sentence that the dictionaries know.
+
+A token selects dictionary entries by its surface form first ("left" is LEFT, a departure, not
+LEAVE), then by lemma. A multi-word entry also needs its other words: a particle or the next
+word after the head ("BREAK_DOWN"), the word just before it ("WIRE_+TAP").
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from spacy.tokens import Span, Token
+
+from tacitus.dictionaries.model import Dictionaries, PredicateEntry
+
+_VERB_TAGS = ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ")
+_NOT_PREDICATES = frozenset({"be", "have", "do"})
+
+
+class PredicateIndex:
+    """Lookup from token text or lemma to the predicate entries it may stand for."""
+
+    def __init__(self, dictionaries: Dictionaries) -> None:
+        self._verbs: dict[str, list[PredicateEntry]] = defaultdict(list)
+        self._nouns: dict[str, list[PredicateEntry]] = defaultdict(list)
+        for entry in dictionaries.predicates:
+            table = self._nouns if entry.noun else self._verbs
+            for key in (entry.lemma, *entry.forms):
+                if entry not in table[key]:
+                    table[key].append(entry)
+
+    def entries(self, token: Token) -> list[PredicateEntry]:
+        """Entries the token can stand for, multi-word ones first, surface form before lemma."""
+        if token.lemma_.lower() in _NOT_PREDICATES and token.pos_ == "AUX":
+            return []
+        is_verb = token.pos_ == "VERB" or token.tag_ in _VERB_TAGS
+        is_noun = token.pos_ in ("NOUN", "PROPN")
+        table = self._verbs if is_verb else self._nouns if is_noun else None
+        if table is None:
+            return []
+        text, lemma = token.text.upper(), token.lemma_.upper()
+        by_text = table.get(text, [])
+        by_lemma = [e for e in table.get(lemma, []) if e not in by_text]
+        candidates = [e for e in [*by_text, *by_lemma] if _context_fits(e, token)]
+        return sorted(candidates, key=lambda e: -(len(e.before) + len(e.after)))
+
+    def find(self, sentence: Span) -> Iterator[tuple[Token, PredicateEntry]]:
+        """Each token that is a known predicate, with its best entry."""
+        for token in sentence:
+            entries = self.entries(token)
+            if entries:
+                yield token, entries[0]
+
+
+def _context_fits(entry: PredicateEntry, token: Token) -> bool:
+    doc = token.doc
+    for offset, word in enumerate(reversed(entry.before), start=1):
+        index = token.i - offset
+        if index < 0 or doc[index].text.upper() != word:
+            return False
+    if not entry.after:
+        return True
+    particles = [c.text.upper() for c in token.children if c.dep_ in ("prt", "prep", "advmod")]
+    following = [t.text.upper() for t in doc[token.i + 1 : token.i + 1 + len(entry.after)]]
+    return list(entry.after) == following or (
+        len(entry.after) == 1 and entry.after[0] in particles
+    )

@@ -1,0 +1,74 @@
+"""Reported speech: who claims an event, when the reporter does not assert it.
+
+An event in the complement of a verb of saying ("Fares said government forces had been killing
+civilians") or inside quotation marks attributed to a speaker is coded with
+`evidence="claimed"` and the speaker as `claimed_by`; the speech act itself is coded as the
+speaker's own event by its verb's patterns.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from spacy.tokens import Doc, Token
+
+from tacitus.language import language_data
+
+_QUOTES = {'"', "“", "”", "«", "»", "„", "‟"}
+
+
+@cache
+def speech_verbs() -> frozenset[str]:
+    return frozenset(language_data("speech")["speech_verbs"])
+
+
+def is_speech_verb(token: Token) -> bool:
+    return token.lemma_.lower() in speech_verbs() and token.pos_ in ("VERB", "AUX")
+
+
+def governing_speech_verb(predicate: Token) -> Token | None:
+    """The nearest verb of saying whose complement contains the predicate, if any."""
+    token = predicate
+    while token.head is not token:
+        link = token.dep_
+        head = token.head
+        if link in ("ccomp", "xcomp", "parataxis", "conj", "advcl") and is_speech_verb(head):
+            if link != "conj":
+                return head
+        if link in ("ROOT",):
+            break
+        token = head
+    for child in predicate.sent.root.children if predicate.sent.root is predicate else ():
+        if child.dep_ == "parataxis" and is_speech_verb(child):
+            return child
+    return None
+
+
+def quote_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Character spans of quoted passages (straight or curly quotes, paired in order)."""
+    spans: list[tuple[int, int]] = []
+    opening: int | None = None
+    for index, char in enumerate(doc.text):
+        if char not in _QUOTES:
+            continue
+        if char in ("“", "«", "„") or (char == '"' and opening is None):
+            if opening is None:
+                opening = index
+        elif opening is not None:
+            spans.append((opening, index + 1))
+            opening = None
+    return spans
+
+
+def in_quote(token: Token, spans: list[tuple[int, int]]) -> bool:
+    return any(start < token.idx < end for start, end in spans)
+
+
+def quote_speaker_verb(token: Token) -> Token | None:
+    """For a quoted sentence, the verb of saying outside the quote ("..., he said")."""
+    sentence = token.sent
+    for candidate in sentence:
+        if is_speech_verb(candidate) and candidate.dep_ in ("ROOT", "parataxis", "ccomp"):
+            if candidate is not token:
+                return candidate
+    return None

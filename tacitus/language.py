@@ -1,0 +1,19 @@
+"""Load the small language-data files under `tacitus/data/language/` once per process."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+@cache
+def language_data(name: str) -> dict[str, Any]:
+    """Parsed `tacitus/data/language/<name>.yaml` (cached: read once per process)."""
+    text = resources.files("tacitus.data").joinpath("language").joinpath(f"{name}.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise ValueError(f"tacitus/data/language/{name}.yaml must hold a mapping")
+    return data
