@@ -113,14 +113,12 @@ class ActorMatcher:
                 code = entry.code_on(day)
                 if code:
                     best = Mention(index, end, code, entry.origin, entry.kind)
-        for agent in self._agents.get(upper, ()) or self._agents.get(token.lemma_.upper(), ()):
+        for agent in self._agents.get(upper, ()):
             end = index + len(agent.words)
             if end > limit or (best and end - index <= best.end - best.start):
                 continue
             if all(
                 _token_matches(word, doc[index + offset], True)
-                or (offset == len(agent.words) - 1 and offset == 0
-                    and doc[index].lemma_.upper() == word)
                 for offset, word in enumerate(agent.words)
             ):
                 best = Mention(index, end, agent.code, agent.origin, "agent", True, agent.prefix)
@@ -184,6 +182,14 @@ def code_phrase(head: Token, mentions: Iterable[Mention]) -> CodedActor | None:
         origins=tuple(m.origin for m in used),
         kind=owner.kind if owner else "agent",
     )
+
+
+def phrase_head(token: Token) -> Token:
+    """The noun a modifier belongs to ("Mordor" in "the Mordor police" -> "police")."""
+    while token.dep_ in ("compound", "amod", "nmod", "poss", "det", "nummod") and \
+            token.head is not token:
+        token = token.head
+    return token
 
 
 def _owner(head: Token, actors: list[Mention]) -> Mention | None:

@@ -102,7 +102,8 @@ def read_records(path: Path) -> Iterator[SuiteRecord]:
 
 
 SUITE_OPTIONS = CoderOptions(
-    keep_modal=True, require_dyad=True, locative_targets=True, keep_claimed=True
+    keep_modal=True, require_dyad=True, locative_targets=True, keep_claimed=True,
+    loose_targets=True,
 )
 
 

@@ -48,7 +48,7 @@ def subject_heads(predicate: Token) -> list[Token]:
         return controllers[:1] or subject_heads(head)
     if link in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN"):
         return [] if link == "acl" and predicate.tag_ == "VBN" else [head]
-    if link in ("advcl", "pcomp", "ccomp"):
+    if link in ("advcl", "pcomp", "ccomp", "acomp", "prep", "attr", "oprd", "advmod"):
         return subject_heads(head)
     return []
 
@@ -76,14 +76,20 @@ def object_heads(predicate: Token, skip_locative: bool) -> list[Token]:
             if skip_locative and child.lower_ in LOCATIVE_PREPS:
                 continue
             found.extend(o for o in child.children if o.dep_ in ("pobj", "pcomp"))
-    nested: list[Token] = []
-    for head in found:
+    # objects of prepositions inside the objects ("resumption of ties with Osgiliath")
+    queue = list(found)
+    seen = {t.i for t in found}
+    while queue:
+        head = queue.pop(0)
         for child in head.children:
-            if child.dep_ == "prep" and child.lower_ != "by" and not (
-                skip_locative and child.lower_ in LOCATIVE_PREPS
-            ):
-                nested.extend(o for o in child.children if o.dep_ == "pobj")
-    return found + nested
+            if child.dep_ != "prep" or (skip_locative and child.lower_ in LOCATIVE_PREPS):
+                continue
+            for obj in child.children:
+                if obj.dep_ == "pobj" and obj.i not in seen:
+                    seen.add(obj.i)
+                    found.append(obj)
+                    queue.append(obj)
+    return found
 
 
 def first_coded(heads: Sequence[Token], code: Callable[[Token], list[object]]) -> list[Token]:

@@ -18,7 +18,14 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from tacitus.actors.codes import actor_ref
-from tacitus.actors.matcher import ActorMatcher, CodedActor, Mention, code_phrase, conjuncts
+from tacitus.actors.matcher import (
+    ActorMatcher,
+    CodedActor,
+    Mention,
+    code_phrase,
+    conjuncts,
+    phrase_head,
+)
 from tacitus.config import Settings
 from tacitus.dictionaries.load import load_dictionaries
 from tacitus.dictionaries.model import Dictionaries, Pattern, PredicateEntry, Slot
@@ -48,12 +55,16 @@ class CoderOptions:
     instead of dropping them. `require_dyad` drops events without a target, as PETRARCH does.
     `locative_targets` lets "in X" phrases give targets (PETRARCH's habit); by default they
     are places, not actors. `keep_claimed` keeps events claimed by a quoted speaker.
+    `loose_targets` falls back to the first actor anywhere after the predicate in its clause
+    when the parse gives no target (PETRARCH's phrase-based habit; off by default because it
+    takes actors from the wrong clause).
     """
 
     keep_modal: bool = False
     require_dyad: bool = False
     locative_targets: bool = False
     keep_claimed: bool = True
+    loose_targets: bool = False
     explain: bool = False
 
 
@@ -133,25 +144,25 @@ class Coder:
             return []
         mentions = self.actors.mentions(sentence, state.day)
         records: list[EventRecord] = []
-        for predicate, entry in self.predicates.find(sentence):
-            records.extend(self._code_predicate(predicate, entry, mentions, index, state))
-        for mention in mentions:
-            if not mention.agent:
-                coded = code_phrase(sentence.doc[mention.end - 1], mentions)
-                if coded:
-                    state.history.append(coded)
+        for predicate, entries in self.predicates.find(sentence):
+            records.extend(self._code_predicate(predicate, entries, mentions, index, state))
+        state.history.extend(_sentence_actors(sentence, mentions))
         return records
 
     def _code_predicate(
         self,
         predicate: Token,
-        entry: PredicateEntry,
+        entries: list[PredicateEntry],
         mentions: list[Mention],
         index: int,
         state: _DocState,
     ) -> list[EventRecord]:
         before, after = _regions(predicate)
-        match = best_match(entry.patterns, before, after)
+        entry, match = entries[0], None
+        for candidate in entries:
+            found = best_match(candidate.patterns, before, after)
+            if found and (match is None or len(found.tokens) > len(match.tokens)):
+                entry, match = candidate, found
         code = match.pattern.code if match else entry.code
         paired = match.pattern.paired if match else entry.paired
         if not code or code == "---":
@@ -167,9 +178,11 @@ class Coder:
         if claimed and not self.options.keep_claimed:
             return []
         sources, targets = self._arguments(predicate, match, mentions, state)
-        if not sources or (self.options.require_dyad and not targets):
+        reciprocal = bool(match and match.pattern.reciprocal) and len(sources) > 1
+        if reciprocal:
+            targets = []
+        if not sources or (self.options.require_dyad and not targets and not reciprocal):
             return []
-        reciprocal = bool(match and match.pattern.reciprocal)
         pairs = _pairs(sources, targets, reciprocal)
         if self.options.require_dyad:
             pairs = [(s, t) for s, t in pairs if t is not None]
@@ -207,12 +220,32 @@ class Coder:
                 targets = self._actors_of([head], mentions, state)
                 if targets:
                     break
+        if self.options.loose_targets:
+            if not sources and passive:
+                sources = self._first_after(predicate, mentions, state, targets)
+            if not targets:
+                targets = self._first_after(predicate, mentions, state, sources)
         if match is not None:
             sources, targets = _apply_slots(match, sources, targets, predicate.doc, mentions,
                                             lambda h: self._actors_of([h], mentions, state))
         source_codes = {s.cameo for s in sources}
         targets = [t for t in targets if t.cameo not in source_codes or len(sources) > 1]
         return sources, targets
+
+    def _first_after(self, predicate: Token, mentions: list[Mention], state: _DocState,
+                     others: list[CodedActor]) -> list[CodedActor]:
+        """The first actor after the predicate in its clause that is not already used."""
+        _before, after = _regions(predicate)
+        positions = {t.i for t in after}
+        used = {o.cameo for o in others}
+        for mention in mentions:
+            if mention.start in positions and not mention.agent:
+                head = phrase_head(predicate.doc[mention.end - 1])
+                found = [f for f in self._actors_of([head], mentions, state)
+                         if f.cameo not in used]
+                if found:
+                    return found
+        return []
 
     def _actors_of(self, heads: Sequence[Token], mentions: list[Mention], state: _DocState
                    ) -> list[CodedActor]:
@@ -222,14 +255,14 @@ class Coder:
             for conjunct in conjuncts(head):
                 actor = code_phrase(conjunct, mentions)
                 if actor is None and conjunct.lower_ in _PRONOUNS:
-                    actor = _antecedent(conjunct, state)
+                    actor = _antecedent(conjunct, mentions, state)
                 if actor is None:
                     continue
                 if first is not None and actor.cameo.startswith("---") and not \
                         first.cameo.startswith("---"):
                     actor = _inherit_owner(actor, first, conjunct, mentions)
                 first = first or actor
-                coded.append(actor)
+                coded.extend(_distribute_owners(conjunct, actor, mentions))
         return coded
 
     def _speaker(self, speech: Token, mentions: list[Mention], state: _DocState
@@ -294,7 +327,7 @@ class Coder:
 def _regions(predicate: Token) -> tuple[list[Token], list[Token]]:
     """Words before the predicate (nearest first) and after it within its own clause."""
     sentence = predicate.sent
-    before = [t for t in sentence if t.i < predicate.i][::-1]
+    before = [t for t in sentence if t.i < predicate.i and t.dep_ not in ("cc", "preconj")][::-1]
     excluded: set[int] = set()
     for child in predicate.children:
         if child.dep_ in _EXCLUDED_AFTER and child.pos_ in ("VERB", "AUX"):
@@ -324,6 +357,9 @@ def _apply_slots(
     from collections.abc import Callable
 
     coder: Callable[[Token], list[CodedActor]] = code  # type: ignore[assignment]
+    subjects = sources
+    if any(isinstance(e, Slot) and e.kind == "+" for e in match.pattern.before) and subjects:
+        targets = subjects
     if match.source_from is not None:
         found = _first_actor_from(doc, match.source_from, mentions, coder)
         if found:
@@ -332,8 +368,6 @@ def _apply_slots(
         found = _first_actor_from(doc, match.target_from, mentions, coder)
         if found:
             targets = found
-    if any(isinstance(e, Slot) and e.kind == "+" for e in match.pattern.before) and sources:
-        targets = sources
     return sources, targets
 
 
@@ -344,13 +378,44 @@ def _first_actor_from(doc: Doc, start: int, mentions: list[Mention],
     code: Callable[[Token], list[CodedActor]] = coder  # type: ignore[assignment]
     for mention in sorted(mentions, key=lambda m: m.start):
         if mention.start >= start and not mention.agent:
-            return code(doc[mention.end - 1])
+            return code(phrase_head(doc[mention.end - 1]))
     return []
 
 
-def _antecedent(pronoun: Token, state: _DocState) -> CodedActor | None:
+def _sentence_actors(sentence: Span, mentions: list[Mention]) -> list[CodedActor]:
+    """Every named actor of a sentence, coded as its phrase, for later pronouns."""
+    coded: list[CodedActor] = []
+    for mention in mentions:
+        if not mention.agent:
+            actor = code_phrase(phrase_head(sentence.doc[mention.end - 1]), mentions)
+            if actor:
+                coded.append(actor)
+    return coded
+
+
+def _distribute_owners(head: Token, actor: CodedActor, mentions: list[Mention]
+                       ) -> list[CodedActor]:
+    """"Ambassadors of Arnor, Osgiliath and Gondor": one actor per owner in the list."""
+    owners = [o for p in head.children if p.dep_ == "prep" and p.lower_ in ("of", "in", "from")
+              for o in p.children if o.dep_ == "pobj"]
+    if not owners or len(conjuncts(owners[0])) < 2 or not any(m.agent for m in mentions
+                                                              if m.start == head.i):
+        return [actor]
+    agent_code = next(m.code for m in mentions if m.agent and m.start == head.i)
+    spread: list[CodedActor] = []
+    for owner in conjuncts(owners[0]):
+        named = code_phrase(owner, mentions)
+        if named is not None:
+            spread.append(CodedActor(named.cameo + agent_code, head.i, named.start, named.end,
+                                     named.origins + actor.origins, named.kind))
+    return spread or [actor]
+
+
+def _antecedent(pronoun: Token, mentions: list[Mention], state: _DocState
+                ) -> CodedActor | None:
     """The last actor before the pronoun; he/she prefer people and role-coded actors."""
-    earlier = [a for a in state.history if a.end <= pronoun.i]
+    here = [a for a in _sentence_actors(pronoun.sent, mentions) if a.end <= pronoun.i]
+    earlier = [a for a in [*state.history, *here] if a.end <= pronoun.i]
     if pronoun.lower_ in _PERSON_PRONOUNS:
         people = [a for a in earlier if a.kind in ("person", "agent") or len(a.cameo) > 3]
         earlier = people or earlier

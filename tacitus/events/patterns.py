@@ -24,7 +24,7 @@ from tacitus.dictionaries.model import (
     Word,
 )
 
-_SUFFIXES = ("S", "ES", "ED", "D", "ING", "'S", "IES")
+_SUFFIXES = ("S", "ES", "'S")
 
 
 def word_matches(word: Word, token: Token) -> bool:
@@ -74,6 +74,8 @@ class _Matcher:
 
     def element(self, element: Element, start: int, anchored: bool) -> list[int] | None:
         if isinstance(element, Slot):
+            if element.kind == "^":
+                return self._skip_phrase(start)
             self.slots.setdefault(element.kind, start)
             return []
         last = start + 1 if anchored else len(self.tokens)
@@ -82,6 +84,17 @@ class _Matcher:
             if found is not None:
                 return found
         return None
+
+    def _skip_phrase(self, start: int) -> list[int]:
+        """`^`: step over the noun phrase that starts here (the object of a preposition)."""
+        if start >= len(self.tokens):
+            return []
+        token = self.tokens[start]
+        objects = [c for c in token.children if c.dep_ == "pobj"] if token.pos_ == "ADP" else []
+        phrase = objects[0] if objects else token
+        last = max(t.i for t in phrase.subtree)
+        skipped = [i for i in range(start, len(self.tokens)) if self.tokens[i].i <= last]
+        return skipped[-1:] if skipped else []
 
     def _at(self, element: Element, index: int) -> list[int] | None:
         token = self.tokens[index]
@@ -132,7 +145,7 @@ def match_pattern(pattern: Pattern, before: Sequence[Token], after: Sequence[Tok
     if after_hits is None:
         return None
     before_matcher = _Matcher(before)
-    before_hits = before_matcher.sequence(tuple(reversed(pattern.before)), 0)
+    before_hits = before_matcher.sequence(reversed_elements(pattern.before), 0)
     if before_hits is None:
         return None
     tokens = tuple(sorted([after[i].i for i in after_hits] + [before[i].i for i in before_hits]))
@@ -146,14 +159,26 @@ def match_pattern(pattern: Pattern, before: Sequence[Token], after: Sequence[Tok
     )
 
 
+def reversed_elements(elements: Sequence[Element]) -> tuple[Element, ...]:
+    """Elements in reverse order, phrases included, for matching leftwards from `*`."""
+    flipped: list[Element] = []
+    for element in reversed(elements):
+        if isinstance(element, Phrase):
+            flipped.append(Phrase(reversed_elements(element.elements)))
+        elif isinstance(element, Alternatives):
+            flipped.append(Alternatives(element.name, tuple(
+                tuple(reversed(option)) for option in element.options)))
+        else:
+            flipped.append(element)
+    return tuple(flipped)
+
+
 def best_match(patterns: Sequence[Pattern], before: Sequence[Token], after: Sequence[Token]
                ) -> Match | None:
-    """The most specific pattern that matches (first listed among equals)."""
+    """The most specific pattern that matches: most words matched, first listed among equals."""
     best: Match | None = None
     for pattern in patterns:
-        if best is not None and pattern.weight <= best.pattern.weight:
-            continue
         found = match_pattern(pattern, before, after)
-        if found is not None:
+        if found is not None and (best is None or len(found.tokens) > len(best.tokens)):
             best = found
     return best

@@ -45,12 +45,12 @@ class PredicateIndex:
         candidates = [e for e in [*by_text, *by_lemma] if _context_fits(e, token)]
         return sorted(candidates, key=lambda e: -(len(e.before) + len(e.after)))
 
-    def find(self, sentence: Span) -> Iterator[tuple[Token, PredicateEntry]]:
-        """Each token that is a known predicate, with its best entry."""
+    def find(self, sentence: Span) -> Iterator[tuple[Token, list[PredicateEntry]]]:
+        """Each token that is a known predicate, with its entries (best first)."""
         for token in sentence:
             entries = self.entries(token)
             if entries:
-                yield token, entries[0]
+                yield token, entries
 
 
 def _context_fits(entry: PredicateEntry, token: Token) -> bool:
