@@ -8,7 +8,8 @@ Five entry formats exist, one per file, each documented at the top of its file:
 - organisations (`code` + `plover` + `names`, optional `sector`, `from`, `to`): IGOs and NGOs.
 - groups (`code` of 6+ letters, or dated `codes`, + `names`): armed groups, parties, agencies.
 - agents (`words` + `code`, optional `prefix`): role nouns that give an actor its sector.
-- people (`names` + `roles`, optional `short`): persons and the offices they held over time.
+- people (`names` + `roles`, optional `short`): persons and the offices they held over time;
+  a role's optional `sector` is appended to its code (IGOUNO + ELI: a former UN chief).
 
 The format of a file is read from its entries rather than from its name, so that users can add
 their own files of any of these kinds; all entries of one file must share one format, which
@@ -169,7 +170,7 @@ _ORGANISATION = frozenset({"code", "plover", "sector", "names", "from", "to"})
 _GROUP = frozenset({"code", "codes", "names", "from", "to"})
 _AGENT = frozenset({"words", "code", "prefix"})
 _PERSON = frozenset({"names", "short", "roles"})
-_ROLE = frozenset({"code", "from", "to", "title"})
+_ROLE = frozenset({"code", "sector", "from", "to", "title"})
 _DATED = frozenset({"code", "from", "to"})
 _HISTORICAL = frozenset({"name", "from", "to"})
 _SEAT = frozenset({"name", "code"})
@@ -265,11 +266,14 @@ def _person(entry: _Entry, out: _Loaded) -> None:
     roles: list[DatedCode] = []
     for role in entry.mappings("roles", required=True):
         if not set(role) <= _ROLE:
-            raise entry.error("'roles' items must be {code, from, to, title}")
+            raise entry.error("'roles' items must be {code, sector, from, to, title}")
         title = role.get("title")
         if title is not None and not isinstance(title, str):
             raise entry.error("a role's 'title' must be a string")
-        roles.append(entry.dated(role, entry.code_in(role, "code")))
+        code = entry.code_in(role, "code")
+        if role.get("sector") is not None:
+            code += entry.code_in(role, "sector", _PART_CODE)
+        roles.append(entry.dated(role, code))
     codes = tuple(roles)
     for name in entry.strings("names", required=True) + entry.strings("short"):
         out.dictionaries.actors.append(entry.actor(name, codes, "person"))
