@@ -125,20 +125,27 @@ class ActorMatcher:
         return best
 
 
-def phrase_tokens(head: Token) -> list[Token]:
-    """The tokens of the noun phrase headed by `head`, without clauses or other conjuncts."""
+def phrase_tokens(head: Token, role_heads: frozenset[int] = frozenset()) -> list[Token]:
+    """The tokens of the noun phrase headed by `head`, without clauses or other conjuncts.
+
+    "of X" belongs to the phrase ("the population of Gondor"); "in X" and "from X" only when
+    the head is a role noun ("lawmakers in Arnor", "soldiers from Gondor"), since "an attack
+    in Ithilen" is about a place, not an actor.
+    """
     tokens = [head]
     for child in head.children:
         if child.dep_ in _PHRASE_EXCLUDED_DEPS:
             continue
-        if child.dep_ == "prep" and child.lower_ not in _OWNER_PREPS:
-            continue
         if child.dep_ == "prep":
-            tokens.extend(t for obj in child.children if obj.dep_ == "pobj"
-                          for t in phrase_tokens(obj))
-            tokens.append(child)
+            owner = child.lower_ == "of" or (
+                child.lower_ in _OWNER_PREPS and head.i in role_heads
+            )
+            if owner:
+                tokens.extend(t for obj in child.children if obj.dep_ == "pobj"
+                              for t in phrase_tokens(obj, role_heads))
+                tokens.append(child)
             continue
-        tokens.extend(phrase_tokens(child))
+        tokens.extend(phrase_tokens(child, role_heads))
     return sorted(tokens, key=lambda t: t.i)
 
 
@@ -155,7 +162,9 @@ def conjuncts(head: Token) -> list[Token]:
 
 def code_phrase(head: Token, mentions: Iterable[Mention]) -> CodedActor | None:
     """Code one noun phrase from the mentions that fall inside it."""
-    positions = {t.i for t in phrase_tokens(head)}
+    mentions = list(mentions)
+    roles = frozenset(i for m in mentions if m.agent for i in range(m.start, m.end))
+    positions = {t.i for t in phrase_tokens(head, roles)}
     inside = [m for m in mentions if m.start in positions or (m.end - 1) in positions]
     actors = [m for m in inside if not m.agent]
     agents = [m for m in inside if m.agent]
