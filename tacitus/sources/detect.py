@@ -92,8 +92,6 @@ def detect_format(path: Path) -> str:
     known = EXTENSIONS.get(extension(path))
     if known:
         return known
-    if path.name.lower().endswith(".warc.gz"):
-        return "warc"
     with open_binary(path) as stream:
         return sniff(stream.read(SNIFF_BYTES))
 
