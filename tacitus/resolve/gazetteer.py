@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ LOOKUP_MODES: frozenset[str] = frozenset(("any", "main", "exact", "none"))
 
 # Alternate names with letters beyond Latin (and IPA) never match English news text; skipping
 # them keeps the index small.
+_COMBINING = re.compile("[\u0300-\u036f]")
+_MARKS = re.compile("['’‘ʻʼ`]")
 _NON_LATIN = re.compile("[^\u0000-\u02af]")
 
 
@@ -71,8 +74,8 @@ class Gazetteer:
         for rank, tier in enumerate(tiers):
             matches = tier.get(key, [])
             if mode == "exact" and rank > 0:
-                written = name.removeprefix("the ").strip()
-                matches = [e for e in matches if e.name == written]
+                written = fold(name.removeprefix("the ").strip())
+                matches = [e for e in matches if fold(e.name) == written]
             if matches:
                 return max(
                     matches, key=lambda e: (e.country_iso2 in prefer_countries, e.population)
@@ -81,10 +84,20 @@ class Gazetteer:
 
 
 def normalise(name: str) -> str:
-    """The index key for a name: casefolded, single-spaced, without a leading 'the'."""
-    key = " ".join(name.casefold().split())
-    key = key.removesuffix("'s").removesuffix("’s")
+    """The index key for a name: folded, single-spaced, without a leading 'the'."""
+    key = " ".join(fold(name).casefold().split())
+    key = key.removesuffix("'s")
     return key.removeprefix("the ")
+
+
+def fold(name: str) -> str:
+    """A name without diacritics or apostrophe-like marks, case kept.
+
+    GeoNames writes 'Sāmarrā’' and 'Goražde'; English news writes 'Samarra' and 'Gorazde'.
+    """
+    if not name.isascii():
+        name = _COMBINING.sub("", unicodedata.normalize("NFKD", name))
+    return _MARKS.sub("", name)
 
 
 @lru_cache(maxsize=1)

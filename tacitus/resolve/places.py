@@ -97,9 +97,17 @@ def _lookup_modes(raw: object) -> dict[str, LookupMode]:
 
 
 def _lookup(mention: Span, prefer_countries: frozenset[str] = frozenset()) -> GazetteerEntry | None:
-    """The gazetteer entry for a mention, trusted as far as its entity label allows."""
-    mode = place_rules().lookup_mode(mention.label_)
-    return gazetteer().lookup(mention.text, prefer_countries, mode)
+    """The gazetteer entry for a mention, trusted as far as its entity label allows.
+
+    A trailing place noun inside the entity ("Montenegro province") is dropped if the whole
+    name is unknown.
+    """
+    rules = place_rules()
+    mode = rules.lookup_mode(mention.label_)
+    entry = gazetteer().lookup(mention.text, prefer_countries, mode)
+    if entry is None and len(mention) > 1 and mention[-1].lower_ in rules.place_nouns:
+        entry = gazetteer().lookup(mention[:-1].text, prefer_countries, mode)
+    return entry
 
 
 def resolve_event_place(sentence: Span, trigger: Token) -> Place | None:
@@ -171,8 +179,9 @@ def _name_span(token: Token) -> Span:
 def _is_locative(token: Token) -> bool:
     """True when `token` is the object of a locative preposition, or linked to one.
 
-    Links: "the city *of* Homs" (via a place noun), "Homs, *Syria*" (apposition), "Homs and
-    *Hama*" (list) all inherit the locative reading of the word they hang from.
+    Links: "the city *of* Homs" (via a place noun), "outside *of* Basra", "Homs, *Syria*"
+    (apposition), "Homs and *Hama*" (list) all inherit the locative reading of the word they
+    hang from.
     """
     rules = place_rules()
     current = token
@@ -181,10 +190,14 @@ def _is_locative(token: Token) -> bool:
         if current.dep_ == "pobj":
             if head.lower_ in rules.locative_prepositions:
                 return True
-            named = head.lower_ == rules.naming_preposition and head.head.i != head.i
-            if not (named and head.head.lemma_.lower() in rules.place_nouns):
+            if head.lower_ != rules.naming_preposition or head.head.i == head.i:
                 return False
-            current = head.head
+            governor = head.head
+            if governor.lower_ in rules.locative_prepositions:  # "outside of Basra"
+                return True
+            if governor.lemma_.lower() not in rules.place_nouns:
+                return False
+            current = governor
         elif current.dep_ in rules.place_link_labels:
             current = head
         else:
