@@ -71,12 +71,7 @@ class DateVocabulary:
     entity_labels: frozenset[str]
     modifier_labels: frozenset[str]
     temporal_prepositions: frozenset[str]
-
-    @property
-    def head_words(self) -> frozenset[str]:
-        """Words that can head a date expression the model left unlabelled."""
-        phrase_heads = {p.split()[-1] for p in (*self.relative_days, *self.relative_months)}
-        return frozenset(phrase_heads | set(self.weekdays) | set(self.months))
+    head_words: frozenset[str]  # words that can head a date expression left unlabelled
 
 
 @lru_cache(maxsize=1)
@@ -85,16 +80,22 @@ def vocabulary() -> DateVocabulary:
     directions = data["direction_words"]
     if not isinstance(directions, dict) or not set(directions.values()) <= {"past", "future"}:
         raise ValueError("direction_words: expected a mapping of words to past/future")
+    relative_days = int_map(data, "relative_days")
+    relative_months = int_map(data, "relative_months")
+    weekdays = int_map(data, "weekdays")
+    months = int_map(data, "months")
+    phrase_heads = {phrase.split()[-1] for phrase in (*relative_days, *relative_months)}
     return DateVocabulary(
-        relative_days=int_map(data, "relative_days"),
-        relative_months=int_map(data, "relative_months"),
-        weekdays=int_map(data, "weekdays"),
-        months=int_map(data, "months"),
+        relative_days=relative_days,
+        relative_months=relative_months,
+        weekdays=weekdays,
+        months=months,
         direction_words={str(k).lower(): v for k, v in directions.items()},
         future_auxiliaries=str_list(data, "future_auxiliaries"),
         entity_labels=str_list(data, "entity_labels"),
         modifier_labels=str_list(data, "modifier_labels"),
         temporal_prepositions=str_list(data, "temporal_prepositions"),
+        head_words=frozenset(phrase_heads | set(weekdays) | set(months)),
     )
 
 
