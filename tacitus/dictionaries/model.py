@@ -49,15 +49,25 @@ class ActorEntry:
     exact: bool = False
 
     def code_on(self, day: dt.date | None) -> str | None:
-        """The code for this date: a dated code that covers it, else the undated default."""
+        """The code for this date: the narrowest dated code that covers it, else the default.
+
+        The narrowest range wins so that a short special period ("envoy for five months")
+        overrides a long one that contains it.
+        """
         if day is not None:
-            for dated in self.codes:
-                if (dated.start or dated.end) and dated.valid_on(day):
-                    return dated.code
-        for dated in self.codes:
+            covering = [d for d in self.codes if (d.start or d.end) and d.valid_on(day)]
+            if covering:
+                return min(covering, key=_span_days).code
+        for dated in reversed(self.codes):
             if dated.start is None and dated.end is None:
                 return dated.code
         return None
+
+
+def _span_days(dated: DatedCode) -> int:
+    start = dated.start or dt.date.min
+    end = dated.end or dt.date.max
+    return (end - start).days
 
 
 @dataclass(frozen=True)
@@ -153,7 +163,8 @@ class PredicateEntry:
     """A verb (or event noun) and the patterns that refine its code.
 
     `lemma` is the head word; `forms` are extra surface forms (irregular inflections) that
-    also select it; `before`/`after` are the other words of a multi-word predicate
+    also select it; `by_lemma` says whether any inflection of the lemma selects it (Tacitus
+    YAML) or only the listed surface forms (PETRARCH files, whose authors list them); `before`/`after` are the other words of a multi-word predicate
     ("WIRE_+TAP" has before=("WIRE",), "BREAK_DOWN" has after=("DOWN",)).
     """
 
@@ -166,6 +177,7 @@ class PredicateEntry:
     paired: str | None = None
     patterns: list[Pattern] = field(default_factory=list)
     noun: bool = False
+    by_lemma: bool = True
 
 
 @dataclass(frozen=True)
@@ -185,6 +197,7 @@ class Dictionaries:
     actors: list[ActorEntry] = field(default_factory=list)
     agents: list[AgentEntry] = field(default_factory=list)
     discards: list[Discard] = field(default_factory=list)
+    ontology: dict[str, int] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -194,6 +207,7 @@ class Dictionaries:
         self.actors.extend(other.actors)
         self.agents.extend(other.agents)
         self.discards.extend(other.discards)
+        self.ontology.update(other.ontology)
         self.sources.extend(other.sources)
         self.warnings.extend(other.warnings)
         return self

@@ -154,6 +154,17 @@ def multiword(head: str, where: str) -> tuple[str, tuple[str, ...], tuple[str, .
     return lemma, before, after
 
 
+def regular_forms(verb: str) -> tuple[str, ...]:
+    """PETRARCH's regular inflections of a verb with no `{forms}` list.
+
+    Deliberately naive, as PETRARCH's are: a misspelling such as "departes" is not a form.
+    """
+    third = verb + "ES" if re.search(r"(S|X|Z|CH|SH)$", verb) else verb + "S"
+    past = verb + "D" if verb.endswith("E") else verb + "ED"
+    gerund = verb[:-1] + "ING" if verb.endswith("E") else verb + "ING"
+    return (third, past, gerund)
+
+
 def read_verbs(path: Path) -> Dictionaries:
     """Read a CAMEO.2.0-style verb dictionary (synsets, verb blocks, patterns)."""
     name = path.name
@@ -230,7 +241,8 @@ def read_verbs(path: Path) -> Dictionaries:
             continue
         lemma, before_words, after_words = multiword(head, where)
         code, paired = split_code(code_match.group(1)) if code_match else (block_code, None)
-        extra_forms = tuple(multiword(f, where)[0] for f in forms)
+        extra_forms = tuple(multiword(f, where)[0] for f in forms) if forms else \
+            regular_forms(lemma)
         entry = PredicateEntry(
             lemma=lemma,
             code=code,
@@ -239,6 +251,7 @@ def read_verbs(path: Path) -> Dictionaries:
             forms=extra_forms,
             before=before_words,
             after=after_words,
+            by_lemma=False,
         )
         if block_verbs and block_verbs[0].patterns:
             # a verb listed after patterns shares the block's patterns
@@ -273,12 +286,20 @@ def _dated_code(raw: str, where: str, default: str | None) -> DatedCode:
     if not code:
         raise DictionaryError(f"{where}: dated entry without a code: {raw!r}")
     if direction == "<":
-        return DatedCode(code, None, _date(single, where) - dt.timedelta(days=1))
+        return DatedCode(code, None, _date(single, where))
     if direction == ">":
-        return DatedCode(code, _date(single, where) + dt.timedelta(days=1), None)
+        return DatedCode(code, _date(single, where), None)
     if first:
         return DatedCode(code, _date(first, where), _date(last, where))
     return DatedCode(code)
+
+
+def _shorten_touching_ranges(codes: list[DatedCode]) -> None:
+    """A range that ends on the day another code starts gives way on that day."""
+    starts = {c.start for c in codes if c.start}
+    for index, dated in enumerate(codes):
+        if dated.start and dated.end and dated.end in starts and dated.end != dated.start:
+            codes[index] = DatedCode(dated.code, dated.start, dated.end - dt.timedelta(days=1))
 
 
 def read_actors(path: Path) -> Dictionaries:
@@ -288,6 +309,7 @@ def read_actors(path: Path) -> Dictionaries:
     codes: list[DatedCode] = []
 
     def flush() -> None:
+        _shorten_touching_ranges(codes)
         if names and codes:
             for phrase, where in names:
                 exact = phrase.endswith("_")
@@ -395,6 +417,32 @@ def read_discards(path: Path) -> Dictionaries:
     return result
 
 
+# ------------------------------------------------------------------------- ontology
+
+_ONTOLOGY_LINE = re.compile(r"^\s*(\d{2,4}[A-Za-z]?)\s*:\s*([-+0-9A-Fa-fx\s]+)")
+_HEX_TERM = re.compile(r"([-+]?)\s*0x([0-9A-Fa-f]+)")
+
+
+def read_ontology(path: Path) -> Dictionaries:
+    """Read PETRARCH's internal coding ontology: each CAMEO code as a number.
+
+    PETRARCH negates a code by subtracting 0xFFFF from that number and combines a verb with
+    the verb it governs by adding numbers; `tacitus.events.ontology` does the arithmetic.
+    """
+    result = Dictionaries(sources=[str(path)])
+    for number, line in _lines(path):
+        match = _ONTOLOGY_LINE.match(line)
+        if not match:
+            continue
+        terms = _HEX_TERM.findall(match.group(2))
+        if not terms:
+            result.warnings.append(f"{path.name}:{number}: no value, skipped")
+            continue
+        value = sum((-1 if sign == "-" else 1) * int(digits, 16) for sign, digits in terms)
+        result.ontology[match.group(1)] = value
+    return result
+
+
 # ------------------------------------------------------------------------ detection
 
 
@@ -406,6 +454,8 @@ def detect_kind(path: Path) -> str:
         raise DictionaryError(f"{path}: issue and preposition lists are not coding dictionaries")
     if re.search(r"^\s*-{3}.*-{3}\s*$", body, re.M):
         return "verbs"
+    if len(re.findall(r"^\s*\d{2,4}[A-Za-z]?\s*:\s*[-+]?\s*0x", body, re.M)) > 10:
+        return "ontology"
     if re.search(r"\[\s*~|~\s*\]", body):
         return "agents"
     if "[" not in body:
@@ -418,6 +468,7 @@ _READERS = {
     "actors": read_actors,
     "agents": read_agents,
     "discards": read_discards,
+    "ontology": read_ontology,
 }
 
 

@@ -70,6 +70,9 @@ def object_heads(predicate: Token, skip_locative: bool) -> list[Token]:
         if child.dep_ in OBJECT_DEPS:
             found.append(child)
     for child in children:
+        if child.dep_ == "ccomp" and child.i > predicate.i:
+            found.extend(c for c in child.children if c.dep_ in ("nsubj", "nsubjpass"))
+    for child in children:
         if child.dep_ == "prt":
             found.extend(o for o in child.children if o.dep_ == "pobj")
         if child.dep_ in ("prep", "dative") and child.lower_ != "by":

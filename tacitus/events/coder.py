@@ -31,7 +31,8 @@ from tacitus.dictionaries.load import load_dictionaries
 from tacitus.dictionaries.model import Dictionaries, Pattern, PredicateEntry, Slot
 from tacitus.events import arguments
 from tacitus.events.codes import describe_code
-from tacitus.events.modality import modality
+from tacitus.events.modality import modality, own_modality
+from tacitus.events.ontology import combine, negatable, negate
 from tacitus.events.patterns import Match, best_match
 from tacitus.events.speech import (
     governing_speech_verb,
@@ -40,11 +41,13 @@ from tacitus.events.speech import (
     quote_speaker_verb,
 )
 from tacitus.nlp import load_nlp
-from tacitus.records import ActorRef, Article, EventRecord
+from tacitus.records import Article, EventRecord, Modality
 
 _PRONOUNS = frozenset({"he", "she", "it", "they", "him", "her", "them", "we", "i"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
-_EXCLUDED_AFTER = ("conj", "parataxis")
+_COMPLEMENTS = ("ccomp", "xcomp", "advcl", "conj", "parataxis", "csubj")
+_LOWER_LINKS = ("xcomp", "ccomp", "advcl")
+_STATEMENT = "010"
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,9 @@ class CoderOptions:
     are places, not actors. `keep_claimed` keeps events claimed by a quoted speaker.
     `loose_targets` falls back to the first actor anywhere after the predicate in its clause
     when the parse gives no target (PETRARCH's phrase-based habit; off by default because it
-    takes actors from the wrong clause).
+    takes actors from the wrong clause). `negation_codes` codes a negated verb as the
+    ontology's negated code ("did not disapprove" -> 050) when an ontology is loaded;
+    `absorb_lower` merges a verb into the coded verb that governs it, as PETRARCH does.
     """
 
     keep_modal: bool = False
@@ -65,7 +70,27 @@ class CoderOptions:
     locative_targets: bool = False
     keep_claimed: bool = True
     loose_targets: bool = False
+    negation_codes: bool = False
+    absorb_lower: bool = False
     explain: bool = False
+
+
+@dataclass
+class _Plan:
+    """A predicate coded but not yet emitted: the coder may still merge embedded verbs."""
+
+    predicate: Token
+    entry: PredicateEntry
+    match: Match | None
+    code: str
+    paired: str | None
+    mood: Modality
+    sources: list[CodedActor]
+    targets: list[CodedActor]
+    reciprocal: bool
+    claimed: bool
+    claimers: list[CodedActor]
+    negated: bool = False
 
 
 @dataclass
@@ -143,57 +168,112 @@ class Coder:
         if self._sentence_discarded(sentence):
             return []
         mentions = self.actors.mentions(sentence, state.day)
+        plans = [
+            plan
+            for predicate, entries in self.predicates.find(sentence)
+            if (plan := self._plan(predicate, entries, mentions, state)) is not None
+        ]
+        if self.options.absorb_lower:
+            plans = self._absorb(plans)
         records: list[EventRecord] = []
-        for predicate, entries in self.predicates.find(sentence):
-            records.extend(self._code_predicate(predicate, entries, mentions, index, state))
+        for plan in plans:
+            records.extend(self._emit(plan, index, state))
         state.history.extend(_sentence_actors(sentence, mentions))
         return records
 
-    def _code_predicate(
+    def _plan(
         self,
         predicate: Token,
         entries: list[PredicateEntry],
         mentions: list[Mention],
-        index: int,
         state: _DocState,
-    ) -> list[EventRecord]:
-        before, after = _regions(predicate)
-        entry, match = entries[0], None
-        for candidate in entries:
-            found = best_match(candidate.patterns, before, after)
-            if found and (match is None or len(found.tokens) > len(match.tokens)):
-                entry, match = candidate, found
+    ) -> _Plan | None:
+        entry, match = self._best_pattern(predicate, entries)
         code = match.pattern.code if match else entry.code
         paired = match.pattern.paired if match else entry.paired
         if not code or code == "---":
-            return []
+            return None
         mood = modality(predicate)
+        ontology = self.dictionaries.ontology
+        if self.options.negation_codes and ontology and own_modality(predicate) == "negated" \
+                and negatable(code):
+            negated = negate(ontology, code)
+            if negated is None:
+                return None
+            code, paired, mood, negated_code = negated, None, "asserted", True
+        else:
+            negated_code = False
         if mood != "asserted" and not self.options.keep_modal:
-            return []
+            return None
         speech = governing_speech_verb(predicate)
         quoted = in_quote(predicate, state.quotes)
         if quoted and speech is None:
             speech = quote_speaker_verb(predicate)
         claimed = speech is not None or quoted
         if claimed and not self.options.keep_claimed:
-            return []
+            return None
         sources, targets = self._arguments(predicate, match, mentions, state)
         reciprocal = bool(match and match.pattern.reciprocal) and len(sources) > 1
         if reciprocal:
             targets = []
-        if not sources or (self.options.require_dyad and not targets and not reciprocal):
+        claimers = self._speaker(speech, mentions, state) if speech is not None else []
+        return _Plan(predicate, entry, match, code, paired, mood, sources, targets,
+                     reciprocal, claimed, claimers, negated_code)
+
+    def _best_pattern(self, predicate: Token, entries: list[PredicateEntry]
+                      ) -> tuple[PredicateEntry, Match | None]:
+        """The entry and pattern that fit best: the predicate's own phrases first, then
+        (only if nothing matched there) its to-infinitive complement."""
+        before = _subject_region(predicate)
+        heads = frozenset(h.i for c in predicate.children if c.dep_ in arguments.SUBJECT_DEPS
+                          for h in conjuncts(c))
+        for after in (_own_region(predicate), _complement_region(predicate)):
+            entry, match = entries[0], None
+            for candidate in entries:
+                found = best_match(candidate.patterns, before, after, heads)
+                if found and (match is None or len(found.tokens) > len(match.tokens)):
+                    entry, match = candidate, found
+            if match is not None:
+                return entry, match
+        return entries[0], None
+
+    def _absorb(self, plans: list[_Plan]) -> list[_Plan]:
+        """PETRARCH's reading of embedded verbs: a coded verb governing another coded verb
+        absorbs it ("indicated it would act" is one event, not two)."""
+        by_token = {plan.predicate.i: plan for plan in plans}
+        absorbed: set[int] = set()
+        for plan in plans:
+            upper = _governing_plan(plan.predicate, by_token)
+            if upper is None or upper.predicate.i in absorbed or not _named(upper.sources) \
+                    or not _named(plan.sources):
+                continue
+            absorbed.add(plan.predicate.i)
+            if upper.code == _STATEMENT:
+                continue
+            same_source = {s.cameo for s in upper.sources} == {s.cameo for s in plan.sources}
+            merged = None if upper.negated else combine(
+                self.dictionaries.ontology, upper.code, plan.code)
+            if merged:
+                upper.code = merged
+            if not same_source and plan.sources and not upper.targets:
+                upper.targets = plan.sources
+            elif same_source and not upper.targets:
+                upper.targets = plan.targets
+        return [plan for plan in plans if plan.predicate.i not in absorbed]
+
+    def _emit(self, plan: _Plan, index: int, state: _DocState) -> list[EventRecord]:
+        targets = plan.targets
+        if not plan.sources or (self.options.require_dyad and not targets and
+                                not plan.reciprocal):
             return []
-        pairs = _pairs(sources, targets, reciprocal)
+        pairs = _pairs(plan.sources, targets, plan.reciprocal)
         if self.options.require_dyad:
             pairs = [(s, t) for s, t in pairs if t is not None]
-        claimers = self._speaker(speech, mentions, state) if speech is not None else []
         records: list[EventRecord] = []
         for source, target in pairs:
-            records.append(self._record(predicate, entry, match, code, source, target,
-                                        mood, claimed, claimers, index, state))
-            if paired and paired != "---" and target is not None:
-                records.append(self._record(predicate, entry, match, paired, target, source,
-                                            mood, claimed, claimers, index, state))
+            records.append(self._record(plan, plan.code, source, target, index, state))
+            if plan.paired and plan.paired != "---" and target is not None:
+                records.append(self._record(plan, plan.paired, target, source, index, state))
         return records
 
     # ------------------------------------------------------------------ arguments
@@ -235,8 +315,7 @@ class Coder:
     def _first_after(self, predicate: Token, mentions: list[Mention], state: _DocState,
                      others: list[CodedActor]) -> list[CodedActor]:
         """The first actor after the predicate in its clause that is not already used."""
-        _before, after = _regions(predicate)
-        positions = {t.i for t in after}
+        positions = {t.i for t in _complement_region(predicate)}
         used = {o.cameo for o in others}
         for mention in mentions:
             if mention.start in positions and not mention.agent:
@@ -273,18 +352,15 @@ class Coder:
 
     def _record(
         self,
-        predicate: Token,
-        entry: PredicateEntry,
-        match: Match | None,
+        plan: _Plan,
         code: str,
         source: CodedActor,
         target: CodedActor | None,
-        mood: str,
-        claimed: bool,
-        claimers: list[CodedActor],
         index: int,
         state: _DocState,
     ) -> EventRecord:
+        predicate, entry, match = plan.predicate, plan.entry, plan.match
+        mood, claimed, claimers = plan.mood, plan.claimed, plan.claimers
         doc = predicate.doc
         sentence = predicate.sent
         described = describe_code(code)
@@ -318,22 +394,57 @@ class Coder:
             confidence=round(min(confidence, 0.95), 2),
             evidence="claimed" if claimed else "asserted",
             claimed_by=[actor_ref(c, doc) for c in claimers],
-            modality=mood,  # type: ignore[arg-type]
+            modality=mood,
             explain=_explain(predicate, entry, match, source, target) if self.options.explain
             else [],
         )
 
 
 def _regions(predicate: Token) -> tuple[list[Token], list[Token]]:
-    """Words before the predicate (nearest first) and after it within its own clause."""
-    sentence = predicate.sent
-    before = [t for t in sentence if t.i < predicate.i and t.dep_ not in ("cc", "preconj")][::-1]
-    excluded: set[int] = set()
-    for child in predicate.children:
-        if child.dep_ in _EXCLUDED_AFTER and child.pos_ in ("VERB", "AUX"):
-            excluded.update(t.i for t in child.subtree)
-    after = [t for t in predicate.subtree if t.i > predicate.i and t.i not in excluded]
-    return before, after
+    """The subject region and the predicate's own region (see the two functions below)."""
+    return _subject_region(predicate), _own_region(predicate)
+
+
+def _subject_region(predicate: Token) -> list[Token]:
+    """Words a pattern may ask for before `*`: the subject phrase, nearest word first."""
+    heads = [c for c in predicate.children if c.dep_ in arguments.SUBJECT_DEPS]
+    tokens = [t for h in heads for t in h.subtree if t.dep_ not in ("cc", "preconj")]
+    return sorted(tokens, key=lambda t: -t.i)
+
+
+def _own_region(predicate: Token) -> list[Token]:
+    """Words after the predicate in its own phrases (objects, prepositional phrases)."""
+    excluded = {t.i for c in predicate.children if c.dep_ in _COMPLEMENTS for t in c.subtree}
+    return [t for t in predicate.subtree if t.i > predicate.i and t.i not in excluded]
+
+
+def _complement_region(predicate: Token) -> list[Token]:
+    """The own region plus to-infinitive complements ("vowed to wage war on ...")."""
+    included = {
+        t.i
+        for c in predicate.children
+        if c.dep_ in ("xcomp", "advcl") and any(a.lower_ == "to" for a in c.children)
+        for t in c.subtree
+    }
+    own = {t.i for t in _own_region(predicate)}
+    return [t for t in predicate.subtree if t.i in own or t.i in included]
+
+
+def _governing_plan(predicate: Token, plans: dict[int, _Plan]) -> _Plan | None:
+    """The coded verb this one hangs from by a complement link (through conjunctions)."""
+    token = predicate
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head
+    if token.dep_ not in _LOWER_LINKS or token.head is token:
+        return None
+    if token.dep_ == "ccomp" and token.i < token.head.i:
+        return None  # "X did Y, an official said": the report is not the event's governor
+    return plans.get(token.head.i)
+
+
+def _named(actors: list[CodedActor]) -> list[CodedActor]:
+    """Actors with a known country or organisation (not just a role such as ---GOV)."""
+    return [a for a in actors if not a.cameo.startswith("---")]
 
 
 def _pairs(sources: list[CodedActor], targets: list[CodedActor], reciprocal: bool

@@ -55,16 +55,20 @@ class Match:
 class _Matcher:
     """Greedy left-to-right matching of elements over an ordered token list."""
 
-    def __init__(self, tokens: Sequence[Token]) -> None:
+    def __init__(self, tokens: Sequence[Token], heads: frozenset[int] | None = None) -> None:
         self.tokens = list(tokens)
         self.slots: dict[str, int] = {}
+        self.heads = heads
 
-    def sequence(self, elements: Sequence[Element], start: int, contiguous: bool = False
-                 ) -> list[int] | None:
+    def sequence(self, elements: Sequence[Element], start: int, contiguous: bool = False,
+                 top: bool = False) -> list[int] | None:
         position = start
         used: list[int] = []
         for element in elements:
-            found = self.element(element, position, contiguous and bool(used))
+            if top and self.heads is not None and isinstance(element, Word):
+                found = self._head_word(element, position)
+            else:
+                found = self.element(element, position, contiguous and bool(used))
             if found is None:
                 return None
             if found:
@@ -83,6 +87,14 @@ class _Matcher:
             found = self._at(element, index)
             if found is not None:
                 return found
+        return None
+
+    def _head_word(self, word: Word, start: int) -> list[int] | None:
+        """A bare word before `*` names the subject's head, not any word of the subject."""
+        for index in range(start, len(self.tokens)):
+            token = self.tokens[index]
+            if self.heads is not None and token.i in self.heads and word_matches(word, token):
+                return [index]
         return None
 
     def _skip_phrase(self, start: int) -> list[int]:
@@ -127,8 +139,11 @@ class _Matcher:
             "prep", "agent", "dative", "mark", "aux", "prt",
         ):
             return None
-        inside = {t.i for t in token.subtree} | {t.i for t in token.head.subtree
-                                                 if token.dep_ in ("aux", "mark")}
+        inside = {t.i for t in token.subtree}
+        if token.dep_ in ("aux", "mark"):
+            inside |= {t.i for t in token.head.subtree}
+        if token.dep_ == "prt":  # "clash over the efforts": the object follows the particle
+            inside |= {t.i for t in token.head.subtree if t.i > token.i}
         if not rest:
             return [index]
         found = self.sequence(rest, index + 1)
@@ -137,15 +152,16 @@ class _Matcher:
         return [index, *found]
 
 
-def match_pattern(pattern: Pattern, before: Sequence[Token], after: Sequence[Token]
-                  ) -> Match | None:
-    """Try one pattern: `before` is the clause to the left (nearest first), `after` the right."""
+def match_pattern(pattern: Pattern, before: Sequence[Token], after: Sequence[Token],
+                  heads: frozenset[int] | None = None) -> Match | None:
+    """Try one pattern: `before` is the subject (nearest first), `after` the predicate's own
+    phrases; `heads` are the subject's head words, which bare words before `*` must name."""
     after_matcher = _Matcher(after)
     after_hits = after_matcher.sequence(pattern.after, 0)
     if after_hits is None:
         return None
-    before_matcher = _Matcher(before)
-    before_hits = before_matcher.sequence(reversed_elements(pattern.before), 0)
+    before_matcher = _Matcher(before, heads)
+    before_hits = before_matcher.sequence(reversed_elements(pattern.before), 0, top=True)
     if before_hits is None:
         return None
     tokens = tuple(sorted([after[i].i for i in after_hits] + [before[i].i for i in before_hits]))
@@ -173,12 +189,12 @@ def reversed_elements(elements: Sequence[Element]) -> tuple[Element, ...]:
     return tuple(flipped)
 
 
-def best_match(patterns: Sequence[Pattern], before: Sequence[Token], after: Sequence[Token]
-               ) -> Match | None:
+def best_match(patterns: Sequence[Pattern], before: Sequence[Token], after: Sequence[Token],
+               heads: frozenset[int] | None = None) -> Match | None:
     """The most specific pattern that matches: most words matched, first listed among equals."""
     best: Match | None = None
     for pattern in patterns:
-        found = match_pattern(pattern, before, after)
+        found = match_pattern(pattern, before, after, heads)
         if found is not None and (best is None or len(found.tokens) > len(best.tokens)):
             best = found
     return best

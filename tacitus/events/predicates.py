@@ -41,7 +41,7 @@ class PredicateIndex:
             return []
         text, lemma = token.text.upper(), token.lemma_.upper()
         by_text = table.get(text, [])
-        by_lemma = [e for e in table.get(lemma, []) if e not in by_text]
+        by_lemma = [e for e in table.get(lemma, []) if e not in by_text and e.by_lemma]
         candidates = [e for e in [*by_text, *by_lemma] if _context_fits(e, token)]
         return sorted(candidates, key=lambda e: -(len(e.before) + len(e.after)))
 
