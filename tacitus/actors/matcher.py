@@ -155,8 +155,12 @@ def conjuncts(head: Token) -> list[Token]:
     for child in head.children:
         if child.dep_ == "conj":
             heads.extend(conjuncts(child))
-        elif child.dep_ == "appos" and child.pos_ == "PROPN" and head.pos_ == "PROPN":
-            continue
+        elif child.dep_ == "appos" and (
+            (child.pos_ == "PROPN" and head.pos_ == "PROPN")
+            or any(c.dep_ == "conj" for c in child.children)
+        ):
+            # "Mordor, the Shire, Arnor and Bree": a list the parser took for an apposition
+            heads.extend(conjuncts(child))
     return heads
 
 

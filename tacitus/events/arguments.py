@@ -33,10 +33,9 @@ def subject_heads(predicate: Token) -> list[Token]:
     """Heads of the subject phrase, following conjunction, control and relative clauses."""
     subjects = [c for c in predicate.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
     if subjects:
-        subject = subjects[0]
-        if subject.lower_ in _RELATIVE_PRONOUNS and predicate.dep_ == "relcl":
+        if subjects[0].lower_ in _RELATIVE_PRONOUNS and predicate.dep_ == "relcl":
             return [predicate.head]
-        return [subject]
+        return subjects  # "Lions, tigers, and Gondor" can come out as two subjects
     link = predicate.dep_
     head = predicate.head
     if head is predicate:

@@ -189,12 +189,24 @@ def reversed_elements(elements: Sequence[Element]) -> tuple[Element, ...]:
     return tuple(flipped)
 
 
+def _rank(match: Match, compound_subject: bool) -> tuple[int, int, int]:
+    """Most words matched; then a prepositional phrase; then `%` for a compound subject."""
+    has_prep = any(isinstance(e, PrepPhrase) for e in match.pattern.after)
+    reciprocal = match.pattern.reciprocal and compound_subject
+    return (len(match.tokens), int(has_prep), int(reciprocal))
+
+
 def best_match(patterns: Sequence[Pattern], before: Sequence[Token], after: Sequence[Token],
                heads: frozenset[int] | None = None) -> Match | None:
-    """The most specific pattern that matches: most words matched, first listed among equals."""
+    """The most specific matching pattern (see `_rank`); the first listed among equals."""
+    compound_subject = heads is not None and len(heads) > 1
     best: Match | None = None
     for pattern in patterns:
+        if pattern.reciprocal and not compound_subject:
+            continue  # "%" pairs the members of a compound subject; alone it means nothing
         found = match_pattern(pattern, before, after, heads)
-        if found is not None and (best is None or len(found.tokens) > len(best.tokens)):
+        if found is not None and (
+            best is None or _rank(found, compound_subject) > _rank(best, compound_subject)
+        ):
             best = found
     return best
