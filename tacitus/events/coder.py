@@ -245,7 +245,7 @@ class Coder:
         for plan in plans:
             upper = _governing_plan(plan.predicate, by_token)
             if upper is None or upper.predicate.i in absorbed or not _named(upper.sources) \
-                    or not _named(plan.sources):
+                    or not _named(plan.sources) or _assigns_roles(plan.match):
                 continue
             absorbed.add(plan.predicate.i)
             if upper.code == _STATEMENT:
@@ -306,7 +306,8 @@ class Coder:
             if not targets:
                 targets = self._first_after(predicate, mentions, state, sources)
         if match is not None:
-            sources, targets = _apply_slots(match, sources, targets, predicate.doc, mentions,
+            sources, targets = _apply_slots(match, subjects, sources, targets, predicate.doc,
+                                            mentions,
                                             lambda h: self._actors_of([h], mentions, state))
         source_codes = {s.cameo for s in sources}
         targets = [t for t in targets if t.cameo not in source_codes or len(sources) > 1]
@@ -328,14 +329,26 @@ class Coder:
 
     def _actors_of(self, heads: Sequence[Token], mentions: list[Mention], state: _DocState
                    ) -> list[CodedActor]:
+        """Actors of the phrases headed by `heads`, one per conjunct and per listed owner."""
         coded: list[CodedActor] = []
         for head in heads:
             first: CodedActor | None = None
-            for conjunct in conjuncts(head):
+            members = conjuncts(head)
+            shared = _shared_owners(members, mentions)
+            for conjunct in members:
+                listed = _listed_modifiers(conjunct, mentions)
+                if listed:
+                    coded.extend(listed)
+                    continue
                 actor = code_phrase(conjunct, mentions)
                 if actor is None and conjunct.lower_ in _PRONOUNS:
                     actor = _antecedent(conjunct, mentions, state)
                 if actor is None:
+                    continue
+                if actor.cameo.startswith("---") and shared:
+                    coded.extend(CodedActor(o.cameo + actor.cameo[3:], conjunct.i, o.start,
+                                            o.end, o.origins + actor.origins, o.kind)
+                                 for o in shared)
                     continue
                 if first is not None and actor.cameo.startswith("---") and not \
                         first.cameo.startswith("---"):
@@ -442,6 +455,11 @@ def _governing_plan(predicate: Token, plans: dict[int, _Plan]) -> _Plan | None:
     return plans.get(token.head.i)
 
 
+def _assigns_roles(match: Match | None) -> bool:
+    """A pattern that places source or target itself describes a complete event."""
+    return match is not None and (match.source_from is not None or match.target_from is not None)
+
+
 def _named(actors: list[CodedActor]) -> list[CodedActor]:
     """Actors with a known country or organisation (not just a role such as ---GOV)."""
     return [a for a in actors if not a.cameo.startswith("---")]
@@ -458,6 +476,7 @@ def _pairs(sources: list[CodedActor], targets: list[CodedActor], reciprocal: boo
 
 def _apply_slots(
     match: Match,
+    subjects: list[CodedActor],
     sources: list[CodedActor],
     targets: list[CodedActor],
     doc: Doc,
@@ -468,13 +487,14 @@ def _apply_slots(
     from collections.abc import Callable
 
     coder: Callable[[Token], list[CodedActor]] = code  # type: ignore[assignment]
-    subjects = sources
     if any(isinstance(e, Slot) and e.kind == "+" for e in match.pattern.before) and subjects:
         targets = subjects
     if match.source_from is not None:
         found = _first_actor_from(doc, match.source_from, mentions, coder)
         if found:
             sources = found
+            if subjects:  # "celebrate May Day with $": the subject is the one celebrated with
+                targets = subjects
     if match.target_from is not None:
         found = _first_actor_from(doc, match.target_from, mentions, coder)
         if found:
@@ -502,6 +522,42 @@ def _sentence_actors(sentence: Span, mentions: list[Mention]) -> list[CodedActor
             if actor:
                 coded.append(actor)
     return coded
+
+
+def _listed_modifiers(head: Token, mentions: list[Mention]) -> list[CodedActor]:
+    """"Eriadori and Calenardhon leaders": a coordinated modifier names several actors."""
+    for child in head.children:
+        if child.dep_ not in ("nmod", "compound", "poss") or not any(
+            c.dep_ == "conj" for c in child.children
+        ):
+            continue
+        role = next((m.code for m in mentions if m.agent and m.start <= head.i < m.end), "")
+        listed = [code_phrase(m, mentions) for m in conjuncts(child)]
+        named = [a for a in listed if a is not None and not a.cameo.startswith("---")]
+        if len(named) < 2:
+            continue
+        result = [CodedActor(a.cameo if a.cameo.endswith(role) else a.cameo + role,
+                             a.head, a.start, a.end, a.origins, a.kind) for a in named]
+        own = [m for m in mentions if not m.agent and m.start <= head.i < m.end]
+        if own:
+            result.append(CodedActor(own[0].code, head.i, own[0].start, own[0].end,
+                                     (own[0].origin,), own[0].kind))
+        return result
+    return []
+
+
+def _shared_owners(members: list[Token], mentions: list[Mention]) -> list[CodedActor]:
+    """"Lawmakers and officials in Arnor and Gondor": the last conjunct's "in/of" phrase
+    names the owners of every conjunct."""
+    for member in reversed(members):
+        for prep in member.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("of", "in", "from"):
+                owners = [code_phrase(o, mentions) for p in prep.children if p.dep_ == "pobj"
+                          for o in conjuncts(p)]
+                named = [o for o in owners if o is not None and not o.cameo.startswith("---")]
+                if named:
+                    return named
+    return []
 
 
 def _distribute_owners(head: Token, actor: CodedActor, mentions: list[Mention]

@@ -41,6 +41,8 @@ def own_modality(predicate: Token) -> Modality:
     if any(c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in words["neg_adv"])
            for c in children):
         return "negated"
+    if any(g.dep_ == "neg" for c in children if c.dep_ == "advmod" for g in c.children):
+        return "negated"  # "did not even ever clash": the parser hangs "not" on "ever"
     for obj in children:
         if obj.dep_ in ("dobj", "pobj", "attr") and any(
             d.lower_ in words["neg_det"] and d.dep_ in ("det", "preconj", "advmod")

@@ -42,6 +42,19 @@ def word_matches(word: Word, token: Token) -> bool:
     return len(target) >= 3 and text.startswith(target) and text[len(target) :] in _SUFFIXES
 
 
+def _as_words(element: Element) -> tuple[Word, ...] | None:
+    """The single words an element can stand for, or None if it is more than a word."""
+    if isinstance(element, Word):
+        return (element,)
+    if isinstance(element, Alternatives) and all(len(o) == 1 for o in element.options):
+        return tuple(o[0] for o in element.options)
+    return None
+
+
+def _any_matches(words: tuple[Word, ...] | None, token: Token) -> bool:
+    return bool(words) and any(word_matches(w, token) for w in words or ())
+
+
 @dataclass(frozen=True)
 class Match:
     """A pattern that matched, with the token positions of its words and slots."""
@@ -59,6 +72,7 @@ class _Matcher:
         self.tokens = list(tokens)
         self.slots: dict[str, int] = {}
         self.heads = heads
+        self.skipped: set[int] = set()
 
     def sequence(self, elements: Sequence[Element], start: int, contiguous: bool = False,
                  top: bool = False) -> list[int] | None:
@@ -103,9 +117,9 @@ class _Matcher:
             return []
         token = self.tokens[start]
         objects = [c for c in token.children if c.dep_ == "pobj"] if token.pos_ == "ADP" else []
-        phrase = objects[0] if objects else token
-        last = max(t.i for t in phrase.subtree)
+        last = (objects[0] if objects else token).i  # up to the noun, not its own phrases
         skipped = [i for i in range(start, len(self.tokens)) if self.tokens[i].i <= last]
+        self.skipped.update(skipped)
         return skipped[-1:] if skipped else []
 
     def _at(self, element: Element, index: int) -> list[int] | None:
@@ -128,7 +142,39 @@ class _Matcher:
         found = self.sequence(elements, index, contiguous=True)
         if found and found[0] == index and found == list(range(index, index + len(found))):
             return found
-        return None
+        return self._headed(elements, index)
+
+    def _headed(self, elements: Sequence[Element], index: int) -> list[int] | None:
+        """`{NEW ECONOMIC RELATIONS}` also matches "new global economic relations": the last
+        word is the phrase's head and the others its modifiers, in order, gaps allowed."""
+        words = [_as_words(e) for e in elements]
+        if len(elements) < 2 or any(w is None for w in words):
+            return None
+        token = self.tokens[index]
+        if not _any_matches(words[0], token):
+            return None
+        head = token
+        while head.dep_ in ("amod", "compound", "nmod", "nummod", "det", "conj", "cc") and \
+                head.head is not head and head.head.i > head.i:
+            head = head.head
+        if not _any_matches(words[-1], head) or head.i <= token.i:
+            return None
+        positions = {t.i: n for n, t in enumerate(self.tokens)}
+        found = [index]
+        cursor = token.i
+        for word in words[1:-1]:
+            middle = [t for t in head.subtree
+                      if cursor < t.i < head.i and _any_matches(word, t) and t.i in positions]
+            if not middle:
+                return None
+            cursor = middle[0].i
+            found.append(positions[cursor])
+        if head.i not in positions:
+            return None
+        last = self.tokens[found[-1]]
+        if max(t.i for t in last.subtree) != head.i - 1:
+            return None  # the word before the head must stand next to it ("economic relations")
+        return [*found, positions[head.i]]
 
     def _prep(self, element: PrepPhrase, index: int) -> list[int] | None:
         token = self.tokens[index]
@@ -147,7 +193,9 @@ class _Matcher:
         if not rest:
             return [index]
         found = self.sequence(rest, index + 1)
-        if found is None or not all(self.tokens[i].i in inside for i in found):
+        if found is None or not all(
+            self.tokens[i].i in inside for i in found if i not in self.skipped
+        ):
             return None
         return [index, *found]
 
