@@ -172,8 +172,11 @@ class _Matcher:
         if head.i not in positions:
             return None
         last = self.tokens[found[-1]]
-        if max(t.i for t in last.subtree) != head.i - 1:
-            return None  # the word before the head must stand next to it ("economic relations")
+        between = list(head.doc[last.i + 1 : head.i])
+        if between and not any(t.dep_ == "cc" for t in between):
+            # the word before the head must stand next to it ("economic relations"), unless
+            # it is coordinated with another modifier ("death and injury toll")
+            return None
         return [*found, positions[head.i]]
 
     def _prep(self, element: PrepPhrase, index: int) -> list[int] | None:
@@ -208,8 +211,8 @@ def match_pattern(pattern: Pattern, before: Sequence[Token], after: Sequence[Tok
     after_hits = after_matcher.sequence(pattern.after, 0)
     if after_hits is None:
         return None
-    before_matcher = _Matcher(before, heads)
-    before_hits = before_matcher.sequence(reversed_elements(pattern.before), 0, top=True)
+    before_matcher = _Matcher(sorted(before, key=lambda t: t.i), heads)
+    before_hits = before_matcher.sequence(pattern.before, 0, top=True)
     if before_hits is None:
         return None
     tokens = tuple(sorted([after[i].i for i in after_hits] + [before[i].i for i in before_hits]))
