@@ -25,6 +25,7 @@ from tacitus.dictionaries.model import (
 )
 
 _SUFFIXES = ("S", "ES", "'S")
+_FUNCTION_DEPS = ("det", "predet", "poss", "case", "nummod", "quantmod")
 
 
 def word_matches(word: Word, token: Token) -> bool:
@@ -195,7 +196,13 @@ class _Matcher:
             inside |= {t.i for t in token.head.subtree if t.i > token.i}
         if not rest:
             return [index]
-        found = self.sequence(rest, index + 1)
+        start = index + 1
+        while start < len(self.tokens) and self.tokens[start].dep_ in _FUNCTION_DEPS:
+            start += 1
+        first_hit = self.element(rest[0], start, anchored=True)
+        if first_hit is None:
+            return None  # "(FOR ASYLUM)" wants "for asylum", not "for foreign asylum"
+        found = self.sequence(rest, start)
         if found is None or not all(
             self.tokens[i].i in inside for i in found if i not in self.skipped
         ):
