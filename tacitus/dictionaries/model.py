@@ -178,6 +178,7 @@ class PredicateEntry:
     patterns: list[Pattern] = field(default_factory=list)
     noun: bool = False
     by_lemma: bool = True
+    example: str | None = None
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,7 @@ def parse_verb_yaml(data: Any, name: str) -> Dictionaries:
             before=before,
             after=after,
             noun="noun" in raw,
+            example=raw.get("example"),
             patterns=[_pattern(p, parser, f"{where}.{i}")
                       for i, p in enumerate(raw.get("patterns") or [], start=1)],
         ))
