@@ -292,7 +292,7 @@ def _parse(text: str, file: str) -> _Loaded:
     """Parse one file's text; `file` is the name used in origins and error messages."""
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # PyYAML raises ValueError for 2011-13-01
         raise DictionaryError(f"{file}: not valid YAML: {exc}") from exc
     out = _Loaded(Dictionaries(sources=[file]), {})
     if data is None:
