@@ -173,6 +173,7 @@ class Coder:
             for predicate, entries in self.predicates.find(sentence)
             if (plan := self._plan(predicate, entries, mentions, state)) is not None
         ]
+        plans = _drop_nouns_of_coded_verbs(plans)
         if self.options.absorb_lower:
             plans = self._absorb(plans)
         records: list[EventRecord] = []
@@ -453,6 +454,19 @@ def _governing_plan(predicate: Token, plans: dict[int, _Plan]) -> _Plan | None:
     if token.dep_ == "ccomp" and token.i < token.head.i:
         return None  # "X did Y, an official said": the report is not the event's governor
     return plans.get(token.head.i)
+
+
+def _drop_nouns_of_coded_verbs(plans: list[_Plan]) -> list[_Plan]:
+    """"Imposed sanctions on Syria" is one event: a verb's pattern already read the noun."""
+    verbs = {p.predicate.i for p in plans if not p.entry.noun}
+    kept: list[_Plan] = []
+    for plan in plans:
+        token = plan.predicate
+        governor = token.head.head if token.dep_ == "pobj" else token.head
+        if plan.entry.noun and governor.i in verbs and governor is not token:
+            continue
+        kept.append(plan)
+    return kept
 
 
 def _assigns_roles(match: Match | None) -> bool:
