@@ -5,7 +5,9 @@ Five entry formats exist, one per file, each documented at the top of its file:
 - countries (`code` of 3 letters + `names`, optional `historical`, `adjectives`, `capitals`,
   `seats`): names, former names and adjectives name the country itself; capitals stand for its
   government (`<code>GOV`) and seats for the organ given with them (the Kremlin, the Pentagon).
-- organisations (`code` + `plover` + `names`, optional `sector`, `from`, `to`): IGOs and NGOs.
+- organisations (`code` + `plover` + `names`, optional `sector`, `from`, `to`): IGOs and NGOs,
+  all of kind "igo"; their PLOVER country and sector, which `ActorEntry` has no field for, come
+  from `load_plover_fields` / `builtin_plover_fields`.
 - groups (`code` of 6+ letters, or dated `codes`, + `names`): armed groups, parties, agencies.
 - agents (`words` + `code`, optional `prefix`): role nouns that give an actor its sector.
 - people (`names` + `roles`, optional `short`): persons and the offices they held over time;
@@ -177,7 +179,8 @@ _SEAT = frozenset({"name", "code"})
 
 
 def _format_of(raw: object) -> str:
-    """Which format an entry is written in, from the fields that only that format has."""
+    """Which format an entry is written in, from the fields that only that format has; a bare
+    `code` + `names` entry is a country when the code is three letters, else a group."""
     if not isinstance(raw, Mapping):
         return "unknown"
     if "words" in raw:
