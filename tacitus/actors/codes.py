@@ -11,8 +11,16 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from tacitus.actors.matcher import CodedActor
+from functools import cache
+
 from tacitus.codebook import actor_type_plover_code, actor_type_sector
+from tacitus.dictionaries.yaml_actors import PloverActor, builtin_plover_fields
 from tacitus.records import ActorRef
+
+
+@cache
+def _known_organisations() -> dict[str, PloverActor]:
+    return builtin_plover_fields()
 
 
 def _chunks(cameo: str) -> list[str]:
@@ -20,7 +28,18 @@ def _chunks(cameo: str) -> list[str]:
 
 
 def plover_fields(cameo: str) -> tuple[str, str | None]:
-    """(country, sector) for a CAMEO actor code; international actors get UNO/EUR/IGO/NGO."""
+    """(country, sector) for a CAMEO actor code; international actors get UNO/EUR/IGO/NGO.
+
+    Organisations the built-in dictionary knows carry their PLOVER fields with them (the EU's
+    bodies are EUR, peacekeepers MIL); other codes are read chunk by chunk.
+    """
+    known = _known_organisations()
+    for length in range(len(cameo), 5, -3):
+        if cameo[:length] in known:
+            organisation = known[cameo[:length]]
+            rest = _chunks(cameo[length:])
+            extra = next((s for s in (actor_type_sector(c) for c in rest) if s), None)
+            return organisation.country, extra or organisation.sector
     chunks = _chunks(cameo)
     if not chunks:
         return "---", None

@@ -51,7 +51,12 @@ class CodedActor:
     kind: str
 
 
+_FUNCTION_POS = frozenset({"PRON", "DET", "AUX", "ADP", "SCONJ", "CCONJ", "PART"})
+
+
 def _token_matches(word: str, token: Token, exact: bool) -> bool:
+    if token.pos_ in _FUNCTION_POS and token.is_lower:
+        return False  # "us", "who", "it" are words, not the US, the WHO or IT
     text = token.text.upper()
     if text == word:
         return True
@@ -156,7 +161,7 @@ def conjuncts(head: Token) -> list[Token]:
         if child.dep_ == "conj":
             heads.extend(conjuncts(child))
         elif child.dep_ == "appos" and (
-            (child.pos_ == "PROPN" and head.pos_ == "PROPN")
+            (child.pos_ == "PROPN" and any(c.dep_ == "cc" for c in head.children))
             or any(c.dep_ == "conj" for c in child.children)
         ):
             # "Mordor, the Shire, Arnor and Bree": a list the parser took for an apposition

@@ -61,6 +61,9 @@ class ActorEntry:
         for dated in reversed(self.codes):
             if dated.start is None and dated.end is None:
                 return dated.code
+        if day is None and self.codes:
+            # no date to go by: the most recent role is the best guess
+            return max(self.codes, key=lambda d: d.end or dt.date.max).code
         return None
 
 

@@ -19,10 +19,19 @@ def phrase_words(phrase: str) -> tuple[str, ...]:
     for chunk in _SEPARATORS.split(phrase.strip()):
         if not chunk:
             continue
-        parts = _INFIX_HYPHEN.split(chunk)
-        for index, part in enumerate(parts):
-            if index:
-                words.append("-")
-            if part:
-                words.append(part.upper())
+        if chunk.upper().endswith("'S") and len(chunk) > 2:
+            chunk_words = [chunk[:-2], chunk[-2:]]  # spaCy splits "People's" into two
+        else:
+            chunk_words = [chunk]
+        for piece in chunk_words:
+            _add_piece(words, piece)
     return tuple(words)
+
+
+def _add_piece(words: list[str], chunk: str) -> None:
+    """Append one whitespace-free chunk, split at infix hyphens like spaCy."""
+    for index, part in enumerate(_INFIX_HYPHEN.split(chunk)):
+        if index:
+            words.append("-")
+        if part:
+            words.append(part.upper())

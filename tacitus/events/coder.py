@@ -31,7 +31,7 @@ from tacitus.dictionaries.load import load_dictionaries
 from tacitus.dictionaries.model import Dictionaries, Pattern, PredicateEntry, Slot
 from tacitus.events import arguments
 from tacitus.events.codes import describe_code
-from tacitus.events.modality import modality, own_modality
+from tacitus.events.modality import modality, own_modality, plover_auxiliary_mode
 from tacitus.events.ontology import combine, negatable, negate
 from tacitus.events.patterns import Match, best_match
 from tacitus.events.speech import (
@@ -42,6 +42,7 @@ from tacitus.events.speech import (
 )
 from tacitus.nlp import load_nlp
 from tacitus.records import Article, EventRecord, Modality
+from tacitus.resolve import resolve_event_date, resolve_event_place
 
 _PRONOUNS = frozenset({"he", "she", "it", "they", "him", "her", "them", "we", "i"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
@@ -385,13 +386,15 @@ class Coder:
         confidence = 0.55 + (0.2 if match else 0.0) + (0.1 if target else 0.0) - (
             0.1 if claimed else 0.0
         )
+        when = resolve_event_date(sentence, predicate, state.day)
+        where = resolve_event_place(sentence, predicate)
         return EventRecord(
             id=event_id,
             doc_id=article.id,
-            date=state.day.isoformat() if state.day else None,
-            date_source="publication" if state.day else None,
+            date=when.date,
+            date_source=when.source,
             event=described.event,
-            mode=described.mode,
+            mode=plover_auxiliary_mode(mood) or described.mode,
             context=list(described.context),
             actor=[actor_ref(source, doc)],
             recipient=[actor_ref(target, doc)] if target else [],
@@ -409,6 +412,7 @@ class Coder:
             evidence="claimed" if claimed else "asserted",
             claimed_by=[actor_ref(c, doc) for c in claimers],
             modality=mood,
+            place=where.to_dict() if where else None,
             explain=_explain(predicate, entry, match, source, target) if self.options.explain
             else [],
         )

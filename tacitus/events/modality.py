@@ -85,3 +85,9 @@ def modality(predicate: Token) -> Modality:
             return inherited
         token = head
     return "asserted"
+
+
+def plover_auxiliary_mode(mood: Modality) -> str | None:
+    """PLOVER's auxiliary mode for an event kept although not asserted (None if asserted)."""
+    modes: dict[str, str] = language_data("modality")["plover_auxiliary_modes"]
+    return modes.get(mood)

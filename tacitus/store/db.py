@@ -1,0 +1,459 @@
+"""Opening the store and writing coded articles to it, one all-or-nothing batch at a time.
+
+Why a batch is one transaction: an article and its events commit together or not at all, so a
+run killed at any moment (even SIGKILL) leaves only whole articles behind, and the next run
+skips exactly those and codes the rest. Why `doc_key`: a document is recognised by its URL, or
+by its text when it has none, so reading the same corpus twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from tacitus.records import ActorRef, Article, EventRecord, Reject
+from tacitus.store.schema import check_version, migrate
+
+DEFAULT_DB_PATH = Path("tacitus.duckdb")
+
+
+class StoreBusy(RuntimeError):
+    """Another process holds the database open for writing; DuckDB allows one writer."""
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def text_hash(text: str) -> str:
+    """Hash of the lower-cased, whitespace-collapsed text: a re-wrapped copy hashes the same."""
+    normalised = _SPACE.sub(" ", text.lower()).strip()
+    return hashlib.sha1(normalised.encode("utf-8")).hexdigest()
+
+
+def doc_key(article: Article) -> str:
+    """The key that says two inputs are the same document: its URL, else a hash of its text."""
+    url = (article.url or "").strip()
+    return url if url else f"text:{text_hash(article.text)}"
+
+
+def utc_now() -> dt.datetime:
+    """Now in UTC without a zone: the store's TIMESTAMP columns all mean UTC."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class CodedArticle:
+    """An article with the events the coder found in it (possibly none) and who coded them."""
+
+    article: Article
+    events: list[EventRecord]
+    coder_version: str
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What one batch really added: articles already stored are skipped, not counted."""
+
+    articles: int
+    events: int
+    rejects: int
+
+
+_ACTOR_TYPE = pa.list_(
+    pa.struct(
+        [
+            ("code", pa.string()),
+            ("sector", pa.string()),
+            ("cameo", pa.string()),
+            ("text", pa.string()),
+            ("start", pa.int32()),
+            ("end", pa.int32()),
+        ]
+    )
+)
+
+ARTICLE_SCHEMA = pa.schema(
+    [
+        ("doc_key", pa.string()),
+        ("id", pa.string()),
+        ("url", pa.string()),
+        ("outlet", pa.string()),
+        ("title", pa.string()),
+        ("published", pa.date32()),
+        ("source_file", pa.string()),
+        ("position", pa.string()),
+        ("text", pa.string()),
+        ("text_hash", pa.string()),
+        ("coded_at", pa.timestamp("us")),
+        ("coder_version", pa.string()),
+        ("run_id", pa.int32()),
+    ]
+)
+
+EVENT_SCHEMA = pa.schema(
+    [
+        ("mention_id", pa.string()),
+        ("doc_key", pa.string()),
+        ("id", pa.string()),
+        ("doc_id", pa.string()),
+        ("date", pa.string()),
+        ("date_source", pa.string()),
+        ("event_date", pa.date32()),
+        ("event", pa.string()),
+        ("mode", pa.string()),
+        ("context", pa.list_(pa.string())),
+        ("actor", _ACTOR_TYPE),
+        ("recipient", _ACTOR_TYPE),
+        ("claimed_by", _ACTOR_TYPE),
+        ("actor_code", pa.string()),
+        ("actor_sector", pa.string()),
+        ("actor_cameo", pa.string()),
+        ("recipient_code", pa.string()),
+        ("recipient_sector", pa.string()),
+        ("recipient_cameo", pa.string()),
+        ("cameo_code", pa.string()),
+        ("cameo_base", pa.string()),
+        ("cameo_root", pa.string()),
+        ("goldstein", pa.float64()),
+        ("quad_class", pa.int32()),
+        ("sentence_index", pa.int32()),
+        ("sentence_text", pa.string()),
+        ("sentence_start", pa.int32()),
+        ("event_text", pa.string()),
+        ("event_start", pa.int32()),
+        ("event_end", pa.int32()),
+        ("rule", pa.string()),
+        ("confidence", pa.float64()),
+        ("evidence", pa.string()),
+        ("modality", pa.string()),
+        ("place", pa.string()),
+        ("explain", pa.list_(pa.string())),
+        ("coded_at", pa.timestamp("us")),
+    ]
+)
+
+REJECT_SCHEMA = pa.schema(
+    [
+        ("file", pa.string()),
+        ("position", pa.string()),
+        ("reason", pa.string()),
+        ("doc_id", pa.string()),
+        ("seen_at", pa.timestamp("us")),
+        ("run_id", pa.int32()),
+    ]
+)
+
+#: The columns that hold an `EventRecord`'s own fields, in its field order.
+RECORD_COLUMNS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(EventRecord))
+
+
+#: The `runs` columns that count what a run did.
+RUN_COUNT_COLUMNS: tuple[str, ...] = (
+    "documents_read",
+    "documents_coded",
+    "documents_skipped",
+    "documents_rejected",
+    "events_written",
+)
+
+
+def mention_id(key: str, ordinal: int) -> str:
+    """A mention's id: stable across runs because the key and the coder's order are."""
+    return f"{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}-{ordinal:05d}"
+
+
+def event_date(record: EventRecord, published: dt.date | None) -> dt.date | None:
+    """The day an event is filed under: its own resolved date, else the article's date.
+
+    A partial date ("2012-07") is no day, so the article's date stands in for it.
+    """
+    if record.date:
+        try:
+            return dt.date.fromisoformat(record.date[:10])
+        except ValueError:
+            pass
+    return published
+
+
+def _first(refs: Sequence[ActorRef], attr: str) -> str | None:
+    value: str | None = getattr(refs[0], attr) if refs else None
+    return value
+
+
+def _event_row(
+    key: str, ordinal: int, record: EventRecord, published: dt.date | None, now: dt.datetime
+) -> dict[str, Any]:
+    """An event record as one `events` row, with the first actor and recipient flattened."""
+    row = {name: getattr(record, name) for name in RECORD_COLUMNS}
+    for name in ("actor", "recipient", "claimed_by"):
+        row[name] = [ref.to_dict() for ref in row[name]]
+    row["place"] = json.dumps(record.place, sort_keys=True) if record.place is not None else None
+    for role in ("actor", "recipient"):
+        refs = getattr(record, role)
+        row[f"{role}_code"] = _first(refs, "code")
+        row[f"{role}_sector"] = _first(refs, "sector")
+        row[f"{role}_cameo"] = _first(refs, "cameo")
+    row.update(
+        mention_id=mention_id(key, ordinal),
+        doc_key=key,
+        event_date=event_date(record, published),
+        cameo_base=record.cameo_code[:3],
+        cameo_root=record.cameo_code[:2],
+        coded_at=now,
+    )
+    return row
+
+
+def _article_row(
+    key: str, coded: CodedArticle, now: dt.datetime, run_id: int | None
+) -> dict[str, Any]:
+    article = coded.article
+    row = {name: getattr(article, name) for name in ("id", "url", "outlet", "title", "text")}
+    row.update(
+        doc_key=key,
+        published=article.published,
+        source_file=article.source_file,
+        position=article.position,
+        text_hash=text_hash(article.text),
+        coded_at=now,
+        coder_version=coded.coder_version,
+        run_id=run_id,
+    )
+    return row
+
+
+def record_from_row(row: dict[str, Any]) -> EventRecord:
+    """Rebuild the `EventRecord` an `events` row was made from (the exporters use this)."""
+    values = {name: row[name] for name in RECORD_COLUMNS}
+    values["place"] = json.loads(row["place"]) if row["place"] is not None else None
+    return EventRecord.from_dict(values)
+
+
+def _busy(path: Path, error: duckdb.Error) -> StoreBusy:
+    return StoreBusy(
+        f"{path} is already open for writing by another process; DuckDB allows one writer at"
+        f" a time, so wait for that run to finish or use another database file ({error})"
+    )
+
+
+class Store:
+    """A Tacitus DuckDB database: one connection, migrated on open unless read-only."""
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection, path: Path, read_only: bool) -> None:
+        self.conn = conn
+        self.path = path
+        self.read_only = read_only
+
+    @classmethod
+    def open(cls, path: Path | str = DEFAULT_DB_PATH, *, read_only: bool = False) -> Store:
+        """Open (creating and migrating if needed) the database at `path`.
+
+        `read_only` is for serving and exporting: it never migrates and fails if the schema
+        is not the current one. Any open fails at once with `StoreBusy` while another process
+        writes to the file.
+        """
+        path = Path(path)
+        if read_only and not path.exists():
+            raise FileNotFoundError(f"no Tacitus database at {path}")
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as error:
+            if "lock" in str(error).lower():
+                raise _busy(path, error) from error
+            raise
+        except duckdb.ConnectionException as error:
+            raise _busy(path, error) from error
+        try:
+            if read_only:
+                check_version(conn)
+            else:
+                migrate(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, path, read_only)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def existing_keys(self, keys: Iterable[str]) -> set[str]:
+        """Which of `keys` are already stored: one query for a whole batch."""
+        wanted = list(set(keys))
+        if not wanted:
+            return set()
+        rows = self.conn.execute(
+            "SELECT doc_key FROM articles WHERE doc_key IN (SELECT unnest(?::VARCHAR[]))",
+            [wanted],
+        ).fetchall()
+        return {row[0] for row in rows}
+
+    def _insert(self, table: str, rows: list[dict[str, Any]], schema: pa.Schema) -> None:
+        if not rows:
+            return
+        view = f"_batch_{table}"
+        self.conn.register(view, pa.Table.from_pylist(rows, schema=schema))
+        try:
+            verb = "INSERT OR IGNORE" if table == "rejects" else "INSERT"
+            self.conn.execute(f"{verb} INTO {table} BY NAME SELECT * FROM {view}")
+        finally:
+            self.conn.unregister(view)
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self.conn)
+
+    def write_batch(
+        self,
+        coded: Sequence[CodedArticle],
+        rejects: Sequence[Reject] = (),
+        run_id: int | None = None,
+    ) -> BatchResult:
+        """Store articles with their events, and rejects, in one transaction.
+
+        Articles whose key is already stored (or repeated within the batch) are skipped, so
+        writing the same batch twice adds nothing the second time.
+        """
+        now = utc_now()
+        with self._transaction():
+            stored = self.existing_keys(doc_key(c.article) for c in coded)
+            articles: list[dict[str, Any]] = []
+            events: list[dict[str, Any]] = []
+            for item in coded:
+                key = doc_key(item.article)
+                if key in stored:
+                    continue
+                stored.add(key)
+                articles.append(_article_row(key, item, now, run_id))
+                published = item.article.published
+                events.extend(
+                    _event_row(key, n, record, published, now)
+                    for n, record in enumerate(item.events)
+                )
+            reject_rows = _reject_rows(rejects, now, run_id)
+            self._insert("articles", articles, ARTICLE_SCHEMA)
+            self._insert("events", events, EVENT_SCHEMA)
+            self._insert("rejects", reject_rows, REJECT_SCHEMA)
+        return BatchResult(len(articles), len(events), len(reject_rows))
+
+    def replace_events(self, coded: Sequence[CodedArticle], rejects: Sequence[Reject] = ()) -> int:
+        """Swap stored articles' events for newly coded ones, in one transaction (re-coding).
+
+        Returns the number of events written; articles not in the store are ignored.
+        """
+        now = utc_now()
+        with self._transaction():
+            keys = [doc_key(c.article) for c in coded]
+            present = self.existing_keys(keys)
+            events: list[dict[str, Any]] = []
+            for key, item in zip(keys, coded, strict=True):
+                if key in present:
+                    published = item.article.published
+                    events.extend(
+                        _event_row(key, n, record, published, now)
+                        for n, record in enumerate(item.events)
+                    )
+            done = sorted(present)
+            self.conn.execute(
+                "DELETE FROM events WHERE doc_key IN (SELECT unnest(?::VARCHAR[]))", [done]
+            )
+            self._insert("events", events, EVENT_SCHEMA)
+            self.conn.executemany(
+                "UPDATE articles SET coded_at = ?, coder_version = ? WHERE doc_key = ?",
+                [
+                    (now, item.coder_version, key)
+                    for key, item in zip(keys, coded, strict=True)
+                    if key in present
+                ],
+            )
+            self._insert("rejects", _reject_rows(rejects, now, None), REJECT_SCHEMA)
+        return len(events)
+
+    def iter_articles(self, batch_size: int = 500) -> Iterator[list[Article]]:
+        """All stored articles in key order, a batch at a time (what re-coding reads)."""
+        last = ""
+        while True:
+            rows = self.conn.execute(
+                "SELECT doc_key, id, text, published, url, outlet, title, source_file, position"
+                " FROM articles WHERE doc_key > ? ORDER BY doc_key LIMIT ?",
+                [last, batch_size],
+            ).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield [Article(*row[1:]) for row in rows]
+
+    def start_run(self, kind: str, paths: Sequence[str], workers: int) -> int:
+        """Record that a run began; a run that never finishes keeps status 'running'."""
+        row = self.conn.execute(
+            "INSERT INTO runs (kind, status, started_at, paths, workers)"
+            " VALUES (?, 'running', ?, ?, ?) RETURNING run_id",
+            [kind, utc_now(), list(paths), workers],
+        ).fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def finish_run(self, run_id: int, status: str, counts: dict[str, int]) -> None:
+        """Record how a run ended and what it did (`counts` keys are `runs` columns)."""
+        columns = RUN_COUNT_COLUMNS
+        self.conn.execute(
+            "UPDATE runs SET status = ?, finished_at = ?, "
+            + ", ".join(f"{c} = ?" for c in columns)
+            + " WHERE run_id = ?",
+            [status, utc_now(), *(counts.get(c) for c in columns), run_id],
+        )
+
+
+def _reject_rows(
+    rejects: Sequence[Reject], now: dt.datetime, run_id: int | None
+) -> list[dict[str, Any]]:
+    """Reject rows, one per (file, position, reason): a re-run re-reading them adds none."""
+    unique = {(r.file, r.position or "", r.reason): r for r in rejects}
+    return [
+        {"file": f, "position": p, "reason": why, "doc_id": r.doc_id}
+        | {"seen_at": now, "run_id": run_id}
+        for (f, p, why), r in unique.items()
+    ]
+
+
+class _Transaction:
+    """BEGIN ... COMMIT, or ROLLBACK when anything (even KeyboardInterrupt) escapes."""
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> None:
+        self.conn.begin()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self.conn.commit()
+        else:
+            self.conn.rollback()

@@ -1,0 +1,171 @@
+"""Cross-source deduplication with GDELT's semantics: many mentions, one event.
+
+The same happening is reported by many articles, in many words. GDELT counts it once and says
+how widely it was reported (NumMentions, NumSources, NumArticles); so do we. Mentions are one
+event when they have
+
+* the same source and target actor (full CAMEO actor code of the first actor and recipient),
+* the same CAMEO *base* code (first three digits: "0251" and "0256" are both 025),
+* the same modality (that X attacked Y and that X did *not* attack Y are different claims),
+* event dates in one window: a cluster starts at its earliest date and holds every mention
+  dated less than `window_days` later (1: the same day); the next mention after that starts
+  the next cluster.
+
+Mentions without a date cannot be placed in time, so each stands alone. Every mention is kept
+(`event_mentions` links it to its event). The event's id is a hash of its root mention (the one
+from the earliest-published article), so recomputing from the same mentions gives the same ids.
+Everything is derived from `events` and `articles`, and rebuilt from scratch in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+DEFAULT_WINDOW_DAYS = 1
+#: Sentences at the start of an article that count as its lead (GDELT's IsRootEvent).
+DEFAULT_LEAD_SENTENCES = 1
+
+
+@dataclass(frozen=True)
+class DedupSettings:
+    """How close in time mentions must be to merge, and how long an article's lead is."""
+
+    window_days: int = DEFAULT_WINDOW_DAYS
+    lead_sentences: int = DEFAULT_LEAD_SENTENCES
+
+    def __post_init__(self) -> None:
+        if self.window_days < 1:
+            raise ValueError("window_days must be at least 1 (1 = the same day)")
+        if self.lead_sentences < 0:
+            raise ValueError("lead_sentences cannot be negative")
+
+
+@dataclass(frozen=True)
+class DedupSummary:
+    """How many deduplicated events the mentions collapsed into."""
+
+    events: int
+    mentions: int
+
+
+# Each mention with its dyad-and-type group `g` and the article facts the counts need.
+_MENTIONS = """
+CREATE OR REPLACE TEMP TABLE _dedup_mentions AS
+SELECT
+    e.mention_id, e.doc_key, e.event_date, e.goldstein, e.place,
+    e.sentence_index < $lead AS in_lead,
+    dense_rank() OVER (ORDER BY e.actor_cameo, e.recipient_cameo, e.cameo_base, e.modality) AS g,
+    a.published, a.url, a.outlet, a.coded_at
+FROM events e JOIN articles a USING (doc_key)
+"""
+
+# The days each group has mentions on, and for each day the first day a new cluster could
+# start if a cluster started on it (ASOF picks the smallest day >= day + window).
+_DAYS = """
+CREATE OR REPLACE TEMP TABLE _dedup_days AS
+SELECT DISTINCT g, event_date AS d FROM _dedup_mentions WHERE event_date IS NOT NULL
+"""
+_NEXT = """
+CREATE OR REPLACE TEMP TABLE _dedup_next AS
+SELECT a.g, a.d, b.d AS next_d
+FROM _dedup_days a ASOF JOIN _dedup_days b ON a.g = b.g AND b.d >= a.d + $window
+"""
+
+# Cluster starts: each group's first day, then hop from start to next start.
+_STARTS = """
+CREATE OR REPLACE TEMP TABLE _dedup_starts AS
+WITH RECURSIVE s(g, d) AS (
+    SELECT g, min(d) FROM _dedup_days GROUP BY g
+    UNION ALL
+    SELECT n.g, n.next_d FROM s JOIN _dedup_next n ON n.g = s.g AND n.d = s.d
+)
+SELECT g, d FROM s
+"""
+
+# Each mention's cluster (the latest start not after it), its rank within the cluster (the
+# earliest-published article first) and the cluster's id, hashed from the root mention.
+_CLUSTERS = """
+CREATE OR REPLACE TEMP TABLE _dedup_clusters AS
+WITH placed AS (
+    SELECT m.*, CASE WHEN m.event_date IS NULL THEN 'undated:' || m.mention_id
+                     ELSE m.g::VARCHAR || '@' || s.d::VARCHAR END AS cluster
+    FROM _dedup_mentions m ASOF LEFT JOIN _dedup_starts s ON m.g = s.g AND m.event_date >= s.d
+), ranked AS (
+    SELECT *, row_number() OVER (
+        PARTITION BY cluster ORDER BY published NULLS LAST, doc_key, mention_id) AS rn
+    FROM placed
+)
+SELECT *, (md5_number(first_value(mention_id) OVER (
+        PARTITION BY cluster ORDER BY rn)) >> 66)::BIGINT AS global_event_id
+FROM ranked
+"""
+
+_EVENTS = """
+INSERT INTO dedup_events
+WITH counts AS (
+    SELECT
+        global_event_id,
+        min(event_date) AS event_date,
+        count(*) AS num_mentions,
+        count(DISTINCT coalesce(outlet, doc_key)) AS num_sources,
+        count(DISTINCT doc_key) AS num_articles,
+        bool_or(in_lead) AS is_root_event,
+        avg(goldstein) AS avg_goldstein,
+        min(coded_at) AS date_added,
+        arg_min(place, rn) FILTER (WHERE place IS NOT NULL) AS place
+    FROM _dedup_clusters GROUP BY global_event_id
+)
+SELECT
+    c.global_event_id, r.mention_id, c.event_date,
+    e.actor_code, e.actor_sector, e.actor_cameo, e.actor[1].text,
+    e.recipient_code, e.recipient_sector, e.recipient_cameo, e.recipient[1].text,
+    e.event, e.mode, e.cameo_code, e.cameo_base, e.cameo_root, e.modality,
+    e.quad_class, e.goldstein, c.avg_goldstein, c.is_root_event,
+    c.num_mentions, c.num_sources, c.num_articles,
+    r.doc_key, r.url, r.outlet, r.published, c.date_added, c.place
+FROM counts c
+JOIN _dedup_clusters r ON r.global_event_id = c.global_event_id AND r.rn = 1
+JOIN events e ON e.mention_id = r.mention_id
+"""
+
+_LINKS = """
+INSERT INTO event_mentions
+SELECT mention_id, global_event_id, doc_key, rn = 1, in_lead FROM _dedup_clusters
+"""
+
+_TEMP_TABLES = (
+    "_dedup_mentions",
+    "_dedup_days",
+    "_dedup_next",
+    "_dedup_starts",
+    "_dedup_clusters",
+)
+
+
+def deduplicate(
+    conn: duckdb.DuckDBPyConnection, settings: DedupSettings | None = None
+) -> DedupSummary:
+    """Rebuild `dedup_events` and `event_mentions` from all stored mentions, atomically."""
+    chosen = settings or DedupSettings()
+    conn.begin()
+    try:
+        conn.execute("DELETE FROM event_mentions")
+        conn.execute("DELETE FROM dedup_events")
+        conn.execute(_MENTIONS, {"lead": chosen.lead_sentences})
+        conn.execute(_DAYS)
+        conn.execute(_NEXT, {"window": chosen.window_days})
+        for statement in (_STARTS, _CLUSTERS, _EVENTS, _LINKS):
+            conn.execute(statement)
+        for table in _TEMP_TABLES:
+            conn.execute(f"DROP TABLE {table}")
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    row = conn.execute(
+        "SELECT (SELECT count(*) FROM dedup_events), (SELECT count(*) FROM event_mentions)"
+    ).fetchone()
+    assert row is not None
+    return DedupSummary(events=int(row[0]), mentions=int(row[1]))
