@@ -55,8 +55,6 @@ _FUNCTION_POS = frozenset({"PRON", "DET", "AUX", "ADP", "SCONJ", "CCONJ", "PART"
 
 
 def _token_matches(word: str, token: Token, exact: bool) -> bool:
-    if token.pos_ in _FUNCTION_POS and token.is_lower:
-        return False  # "us", "who", "it" are words, not the US, the WHO or IT
     text = token.text.upper()
     if text == word:
         return True
@@ -111,6 +109,8 @@ class ActorMatcher:
             end = index + len(entry.words)
             if end > limit or (best and end - index <= best.end - best.start):
                 continue
+            if len(entry.words) == 1 and token.pos_ in _FUNCTION_POS and token.is_lower:
+                continue  # "us", "who", "it" are words, not the US, the WHO or IT
             if all(
                 _token_matches(word, doc[index + offset], entry.exact or offset < len(entry.words) - 1)
                 for offset, word in enumerate(entry.words)
