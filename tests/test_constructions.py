@@ -1,0 +1,250 @@
+"""One test per construction the engine must read, on sentences written for the purpose.
+
+The verbs come from a small dictionary written here (so these tests pin the engine, not the
+built-in knowledge); actors come from the built-in actor dictionary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import yaml
+
+from tacitus.dictionaries.yaml_actors import load_builtin_actors
+from tacitus.dictionaries.yaml_verbs import parse_verb_yaml
+from tacitus.events.coder import Coder, CoderOptions
+from tacitus.records import EventRecord
+
+DAY = dt.date(2012, 7, 12)
+
+VERBS = """
+predicates:
+  - verb: attack
+    code: "190"
+  - verb: block
+    code: "---"
+    patterns:
+      - {match: "* attempt", code: "120"}
+  - verb: urge
+    code: "020"
+  - verb: call
+    code: "---"
+    patterns:
+      - {match: "* (on +)", code: "020"}
+  - verb: defect
+    code: "087"
+  - verb: meet
+    code: "040"
+  - verb: say
+    code: "010"
+  - verb: accuse
+    code: "112"
+  - verb: kill
+    code: "1823"
+  - verb: authorise
+    code: "163"
+  - verb: allow
+    code: "080"
+  - verb: stop
+    code: "---"
+  - verb: comment
+    code: "010"
+  - verb: visit
+    code: "042"
+  - verb: threaten
+    code: "130"
+  - verb: impose
+    code: "---"
+    patterns:
+      - {match: "* sanction (on +)", code: "163"}
+  - noun: crackdown
+    code: "175"
+  - noun: talks
+    code: "040"
+  - noun: visit
+    code: "042"
+  - noun: sanctions
+    code: "163"
+  - noun: comment
+    code: "010"
+  - noun: ceasefire
+    code: "0871"
+"""
+
+
+def _coder(**options: bool) -> Coder:
+    dictionaries = load_builtin_actors()
+    dictionaries.merge(parse_verb_yaml(yaml.safe_load(VERBS), "test-verbs"))
+    return Coder(dictionaries, options=CoderOptions(**options))
+
+
+@pytest.fixture(scope="module")
+def coder() -> Coder:
+    return _coder()
+
+
+@pytest.fixture(scope="module")
+def modal_coder() -> Coder:
+    return _coder(keep_modal=True)
+
+
+def triples(events: list[EventRecord]) -> set[tuple[str, str, str]]:
+    return {
+        (e.cameo_code, a.cameo, r.cameo if r else "")
+        for e in events
+        for a in e.actor
+        for r in (e.recipient or [None])
+    }
+
+
+def code(coder: Coder, text: str) -> set[tuple[str, str, str]]:
+    return triples(coder.code_text(text, DAY))
+
+
+# --- predicates: verbs and event nouns ------------------------------------------------
+
+
+def test_verb_with_subject_and_object(coder: Coder) -> None:
+    assert ("190", "SYRMIL", "TUR") in code(coder, "Syrian troops attacked Turkey.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Syria's crackdown on protesters shocked Turkey.", ("175", "SYR", "---CVL")),
+        ("Russia held talks with China.", ("040", "RUS", "CHN")),
+        ("Clinton's visit to Cambodia was brief.", ("042", "USAGOV", "KHM")),
+        ("France imposed sanctions on Syria.", ("163", "FRA", "SYR")),
+    ],
+)
+def test_event_nouns(coder: Coder, text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in code(coder, text)
+
+
+def test_verb_pattern_wins_over_its_object_noun(coder: Coder) -> None:
+    found = code(coder, "France imposed sanctions on Syria.")
+    assert found == {("163", "FRA", "SYR")}
+
+
+# --- sources and targets from syntax ----------------------------------------------------
+
+
+def test_passive_agent_is_the_source(coder: Coder) -> None:
+    assert ("190", "ISR", "LBN") in code(coder, "Lebanon was attacked by Israel.")
+
+
+def test_prepositional_object_as_the_pattern_says(coder: Coder) -> None:
+    assert ("020", "USA", "RUS") in code(coder, "The United States called on Russia to act.")
+
+
+def test_control_chain_makes_the_object_the_target(coder: Coder) -> None:
+    found = code(coder, "Syria's ambassador urged the Syrian army to turn its guns on the regime.")
+    assert ("020", "SYRGOV", "SYRMIL") in found
+
+
+def test_conjoined_subjects_are_each_sources(coder: Coder) -> None:
+    found = code(coder, "Russia and China blocked attempts to pressure Syria.")
+    assert {("120", "RUS", ""), ("120", "CHN", "")} <= found
+
+
+def test_conjoined_verbs_share_the_subject(coder: Coder) -> None:
+    found = code(coder, "Syria's ambassador to Iraq defected and urged the army to rebel.")
+    assert ("087", "SYRGOV", "") in found
+    assert any(t[0] == "020" and t[1] == "SYRGOV" for t in found)
+
+
+def test_relative_clause_subject_is_the_noun_it_modifies(coder: Coder) -> None:
+    found = code(coder, "The Syrian minister, who attacked Turkey, resigned.")
+    assert ("190", "SYRGOV", "TUR") in found
+
+
+def test_appositive_does_not_become_a_second_actor(coder: Coder) -> None:
+    found = code(coder, "Russia, Syria's closest ally, met Iran.")
+    assert ("040", "RUS", "IRN") in found
+    assert not any(t[1] == "SYR" for t in found)
+
+
+def test_place_is_not_an_actor(coder: Coder) -> None:
+    found = code(coder, "Russia met Iran in Damascus.")
+    assert ("040", "RUS", "IRN") in found
+    assert not any("SYR" in t[2] for t in found)
+
+
+# --- modality ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Turkey did not attack Syria.",
+        "Mr Tlas has made no public comment since fleeing.",
+        "The plan produced neither a ceasefire nor dialogue.",
+    ],
+)
+def test_negated_events_are_not_facts(coder: Coder, text: str) -> None:
+    assert code(coder, text) == set()
+
+
+def test_hypothetical_events_are_not_facts(coder: Coder) -> None:
+    assert code(coder, "This would allow the council to authorise sanctions.") == set()
+
+
+def test_conditional_events_are_not_facts(coder: Coder) -> None:
+    found = code(coder, "France threatened Syria with sanctions if it does not stop attacking Turkey.")
+    assert ("130", "FRA", "SYR") in found
+    assert not any(t[0] == "190" for t in found)
+
+
+def test_future_events_are_not_facts(coder: Coder) -> None:
+    assert code(coder, "Russia will attack Georgia.") == set()
+
+
+def test_option_keeps_modal_events_with_plover_auxiliary_modes(modal_coder: Coder) -> None:
+    events = modal_coder.code_text("Russia will attack Georgia.", DAY)
+    assert [(e.cameo_code, e.modality, e.mode) for e in events] == [("190", "future", "future")]
+    negated = modal_coder.code_text("Turkey did not attack Syria.", DAY)
+    assert [(e.modality, e.mode) for e in negated] == [("negated", "negation")]
+    hypothetical = modal_coder.code_text("Russia would attack Georgia.", DAY)
+    assert [(e.modality, e.mode) for e in hypothetical] == [("hypothetical", "hypothetical")]
+
+
+# --- reported speech ---------------------------------------------------------------------
+
+
+def test_event_in_said_clause_is_claimed_by_the_speaker(coder: Coder) -> None:
+    events = coder.code_text("Iran said Israel attacked Syria.", DAY)
+    attack = next(e for e in events if e.cameo_code == "190")
+    assert attack.evidence == "claimed"
+    assert [c.cameo for c in attack.claimed_by] == ["IRN"]
+    statement = next(e for e in events if e.cameo_code == "010")
+    assert statement.evidence == "asserted"
+    assert statement.actor[0].cameo == "IRN"
+
+
+def test_event_in_quotes_is_claimed(coder: Coder) -> None:
+    events = coder.code_text('"Israel attacked Syria," Iran said.', DAY)
+    attack = next(e for e in events if e.cameo_code == "190")
+    assert attack.evidence == "claimed"
+    assert [c.cameo for c in attack.claimed_by] == ["IRN"]
+
+
+def test_accusation_is_the_speech_act_and_its_content_is_claimed(coder: Coder) -> None:
+    events = coder.code_text("Syria accused Turkey of killing civilians.", DAY)
+    assert ("112", "SYR", "TUR") in triples(events)
+
+
+# --- records explain themselves ------------------------------------------------------------
+
+
+def test_record_carries_offsets_rule_and_explanation() -> None:
+    explaining = _coder(explain=True)
+    text = "Syrian troops attacked Turkey."
+    event = explaining.code_text(text, DAY)[0]
+    assert text[event.event_start : event.event_end] == "attacked"
+    source = event.actor[0]
+    assert text[source.start : source.end] == "Syrian troops"
+    assert event.rule == "test-verbs#1"
+    assert event.sentence_text == text
+    assert event.explain and "attacked" in event.explain[0]
+    assert event.goldstein == -10.0 and event.quad_class == 4 and event.event == "ASSAULT"
