@@ -1,0 +1,159 @@
+"""The `tacitus` command: one sub-command per job, each a thin layer over a stage's API.
+
+Messages about bad input go to standard error, one line per problem naming the file and the
+place; results go to standard output. A run exits non-zero only when nothing could be read
+(or a command's own arguments are wrong), never because some inputs were bad.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from tacitus.dictionaries.errors import DictionaryError
+from tacitus.events.coder import Coder, CoderOptions, build_coder
+from tacitus.evaluate.gold import read_gold, score
+from tacitus.records import Article, EventRecord, Reject
+from tacitus.sources import read_paths
+
+EXIT_OK = 0
+EXIT_NOTHING_READ = 1
+EXIT_USAGE = 2
+
+_err = Console(stderr=True, highlight=False)
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
+
+
+def _add_coder_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dictionary", action="append", type=Path, default=[],
+                        metavar="PATH", help="extra dictionary file or folder (repeatable; "
+                        "Tacitus YAML or PETRARCH format, detected)")
+    parser.add_argument("--no-default-dictionaries", action="store_true",
+                        help="use only the --dictionary files")
+    parser.add_argument("--keep-modal", action="store_true",
+                        help="keep negated, hypothetical, conditional and future events, "
+                        "marked with PLOVER's auxiliary modes")
+    parser.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
+                        help="publication date for documents that give none")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tacitus", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    code = commands.add_parser("code", help="code documents and print their events")
+    code.add_argument("paths", nargs="+", help=".txt, .jsonl, .csv, .html, WARC, feed, "
+                      "directory, or - for standard input")
+    code.add_argument("--format", choices=("jsonl", "table"), default="jsonl")
+    code.add_argument("--explain", action="store_true",
+                      help="show the parse path and the rule behind each event")
+    _add_coder_options(code)
+
+    evaluate = commands.add_parser("eval", help="score coded documents against a gold file")
+    evaluate.add_argument("gold", type=Path)
+    evaluate.add_argument("paths", nargs="+")
+    _add_coder_options(evaluate)
+    return parser
+
+
+def _coder(args: argparse.Namespace, explain: bool = False) -> Coder:
+    options = CoderOptions(keep_modal=args.keep_modal, explain=explain)
+    return build_coder(args.dictionary, not args.no_default_dictionaries, options=options)
+
+
+def _articles(paths: Sequence[str], default_date: dt.date | None,
+              counts: dict[str, int]) -> Iterator[Article]:
+    """Articles from the paths; every reject is reported on standard error as it comes."""
+    for item in read_paths(paths):
+        if isinstance(item, Reject):
+            counts["rejected"] += 1
+            _err.print(f"[yellow]skipped[/] {item}")
+            continue
+        counts["read"] += 1
+        if item.published is None and default_date is not None:
+            item = dataclasses.replace(item, published=default_date)
+        yield item
+
+
+def _code_all(args: argparse.Namespace, coder: Coder, counts: dict[str, int]
+              ) -> Iterator[tuple[Article, list[EventRecord]]]:
+    return coder.code_articles(_articles(args.paths, args.date, counts))
+
+
+def _print_table(console: Console, events: list[EventRecord]) -> None:
+    table = Table("doc", "s#", "CAMEO", "PLOVER", "source", "target", "trigger", "evidence",
+                  "modality", "date")
+    for event in events:
+        table.add_row(
+            event.doc_id, str(event.sentence_index), event.cameo_code, event.event or "",
+            ",".join(a.cameo for a in event.actor), ",".join(r.cameo for r in event.recipient),
+            event.event_text, event.evidence, event.modality, event.date or "",
+        )
+    console.print(table)
+
+
+def _run_code(args: argparse.Namespace) -> int:
+    coder = _coder(args, explain=args.explain)
+    counts = {"read": 0, "rejected": 0}
+    out = Console(highlight=False, soft_wrap=True)
+    collected: list[EventRecord] = []
+    for _article, events in _code_all(args, coder, counts):
+        if args.format == "jsonl":
+            for event in events:
+                print(json.dumps(event.to_dict(), ensure_ascii=False))
+                if args.explain:
+                    for line in event.explain:
+                        _err.print(f"  [dim]{event.id}[/] {line}")
+        else:
+            collected.extend(events)
+    if args.format == "table":
+        _print_table(out, collected)
+    _err.print(f"{counts['read']} document(s) coded, {counts['rejected']} skipped")
+    return EXIT_OK if counts["read"] else EXIT_NOTHING_READ
+
+
+def _run_eval(args: argparse.Namespace) -> int:
+    try:
+        gold = read_gold(args.gold)
+    except (OSError, ValueError) as exc:
+        _err.print(f"[red]error[/] {exc}")
+        return EXIT_USAGE
+    coder = _coder(args)
+    counts = {"read": 0, "rejected": 0}
+    records = [e for _article, events in _code_all(args, coder, counts) for e in events]
+    if not counts["read"]:
+        _err.print("[red]error[/] no document could be read")
+        return EXIT_NOTHING_READ
+    result = score(gold, records)
+    print(json.dumps(result.to_dict(), indent=2))
+    return EXIT_OK
+
+
+_COMMANDS = {"code": _run_code, "eval": _run_eval}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except DictionaryError as exc:
+        _err.print(f"[red]dictionary error[/] {exc}")
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())
