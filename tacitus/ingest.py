@@ -1,0 +1,474 @@
+"""Coding a corpus into the store: read, skip what is stored, code in workers, write in batches.
+
+The shape of a run, and why:
+
+* The parent process reads the sources and asks the store which documents it already has
+  *before* coding them, so a re-run after a crash (or on a grown corpus) codes only what is new.
+* Coding runs in worker processes (started with 'forkserver' or 'spawn', never 'fork', which
+  would copy a parent's DuckDB connection and threads); each builds its coder once from a
+  picklable factory, because loading spaCy and the dictionaries is the expensive part.
+* Only the parent writes, one transaction per batch, so an article and its events land
+  together or not at all and a SIGKILL at any moment loses at most the batches in flight.
+* Deduplication is rebuilt from scratch at the end, from whatever the store then holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Protocol, TextIO
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeRemainingColumn
+
+import tacitus
+from tacitus.records import Article, EventRecord, Reject
+from tacitus.store import (
+    DEFAULT_DB_PATH,
+    CodedArticle,
+    DedupSettings,
+    Store,
+    deduplicate,
+    doc_key,
+)
+
+#: Articles per write transaction (and per unit of work sent to a coding process).
+DEFAULT_BATCH_SIZE = 100
+#: Without a terminal, a plain progress line is printed every this many documents.
+LOG_EVERY = 1000
+
+
+class CoderLike(Protocol):
+    """What ingest needs from a coder (tacitus.events.coder.Coder has it)."""
+
+    def code_article(self, article: Article) -> list[EventRecord]: ...
+
+    def code_articles(
+        self, articles: Iterable[Article]
+    ) -> Iterator[tuple[Article, list[EventRecord]]]: ...
+
+
+#: Builds a coder; must be picklable (a module-level function or a functools.partial of one),
+#: because each worker process calls it once.
+CoderFactory = Callable[[], CoderLike]
+
+
+class Reader(Protocol):
+    """Turns input paths into articles and rejects (tacitus.sources.read_paths by default)."""
+
+    def __call__(
+        self, paths: Sequence[Path], *, date_from: dt.date | None, date_to: dt.date | None
+    ) -> Iterable[Article | Reject]: ...
+
+
+def default_coder_factory() -> CoderLike:
+    """The coder with the built-in dictionaries (imported here: spaCy is slow to import)."""
+    from tacitus.events.coder import build_coder
+
+    return build_coder()
+
+
+def read_sources(
+    paths: Sequence[Path], *, date_from: dt.date | None, date_to: dt.date | None
+) -> Iterable[Article | Reject]:
+    """The default reader: every format tacitus.sources knows."""
+    from tacitus.sources import read_paths
+
+    return read_paths(paths, date_from=date_from, date_to=date_to)
+
+
+def coder_version(coder: object) -> str:
+    """What to record as having coded an article: the coder's own version, else Tacitus's."""
+    return str(getattr(coder, "version", None) or f"tacitus {tacitus.__version__}")
+
+
+@dataclass
+class IngestSummary:
+    """What a run did. `skipped` counts documents already stored (or repeated in the input)."""
+
+    read: int = 0
+    coded: int = 0
+    skipped: int = 0
+    rejected: int = 0
+    events: int = 0
+    seconds: float = 0.0
+    dedup_events: int = 0
+    run_id: int | None = None
+
+    def run_counts(self) -> dict[str, int]:
+        return {
+            "documents_read": self.read,
+            "documents_coded": self.coded,
+            "documents_skipped": self.skipped,
+            "documents_rejected": self.rejected,
+            "events_written": self.events,
+        }
+
+
+@dataclass
+class RecodeSummary:
+    """What a re-coding did: articles re-coded, events they now have, rejects, time."""
+
+    articles: int = 0
+    events: int = 0
+    rejected: int = 0
+    seconds: float = 0.0
+    dedup_events: int = 0
+
+
+# --- coding, in this process or in workers -------------------------------------------------
+
+
+@dataclass
+class _Work:
+    """One batch: articles to code and rejects met while reading them (written together)."""
+
+    articles: list[Article] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+
+
+_Coded = tuple[list[CodedArticle], list[Reject]]
+
+_worker_coder: CoderLike | None = None
+
+
+#: How often (seconds) a worker checks that the run it works for is still alive.
+_PARENT_CHECK_SECONDS = 1.0
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    """End this worker once its parent is gone (e.g. the run was SIGKILLed).
+
+    A pool worker waits for tasks on a pipe it also holds the writing end of, so it would
+    never see the parent die and would linger forever; a changed parent pid gives it away.
+    """
+    while os.getppid() == parent:
+        time.sleep(_PARENT_CHECK_SECONDS)
+    os._exit(1)
+
+
+def _init_worker(factory: CoderFactory) -> None:
+    global _worker_coder
+    watch = threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True)
+    watch.start()
+    _worker_coder = factory()
+
+
+def _code_in_worker(articles: list[Article]) -> _Coded:
+    assert _worker_coder is not None, "worker started without _init_worker"
+    return _code_batch(_worker_coder, articles)
+
+
+def _code_batch(coder: CoderLike, articles: list[Article]) -> _Coded:
+    """Code a batch with the coder's batched parse; if that fails, find the culprit alone.
+
+    One bad document must not cost its whole batch, so on failure each article is coded on
+    its own and the ones that still fail become rejects.
+    """
+    version = coder_version(coder)
+    if not articles:
+        return [], []
+    try:
+        return [CodedArticle(a, ev, version) for a, ev in coder.code_articles(articles)], []
+    except Exception:
+        coded: list[CodedArticle] = []
+        rejects: list[Reject] = []
+        for article in articles:
+            try:
+                coded.append(CodedArticle(article, coder.code_article(article), version))
+            except Exception as error:
+                reason = f"coder failed: {type(error).__name__}: {error}"
+                place = article.source_file or article.id
+                rejects.append(Reject(place, article.position or "", reason, article.id))
+        return coded, rejects
+
+
+def _start_method() -> str:
+    methods = multiprocessing.get_all_start_methods()
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+def _coded(
+    work: Iterable[_Work], factory: CoderFactory, workers: int
+) -> Iterator[tuple[_Work, _Coded]]:
+    """Each batch with its coding, in input order (so runs are reproducible).
+
+    With workers, at most two batches per worker are in flight, so memory stays bounded
+    however large the corpus.
+    """
+    if workers == 1:
+        coder = factory()
+        for unit in work:
+            yield unit, _code_batch(coder, unit.articles)
+        return
+    context = multiprocessing.get_context(_start_method())
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init_worker, initargs=(factory,)
+    ) as pool:
+        pending: deque[tuple[_Work, Future[_Coded]]] = deque()
+        try:
+            for unit in work:
+                pending.append((unit, pool.submit(_code_in_worker, unit.articles)))
+                if len(pending) >= 2 * workers:
+                    done, result = pending.popleft()
+                    yield done, result.result()
+            while pending:
+                done, result = pending.popleft()
+                yield done, result.result()
+        finally:
+            for _, result in pending:
+                result.cancel()
+
+
+# --- progress ------------------------------------------------------------------------------
+
+
+class _Reporter(AbstractContextManager["_Reporter"]):
+    """Shows a run's progress: a rich bar on a terminal, else a plain line every LOG_EVERY docs.
+
+    `total` and `done` are in whatever unit the run can measure ahead (input bytes for an
+    ingest, articles for a re-code); the ETA comes from them.
+    """
+
+    def __init__(self, label: str, total: int | None, enabled: bool, stream: TextIO) -> None:
+        self.label = label
+        self.total = total or None
+        self.stream = stream
+        self.started = time.perf_counter()
+        self.last_logged = 0
+        self.rich: Progress | None = None
+        self.enabled = enabled
+        if enabled and stream.isatty():
+            self.rich = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.fields[status]}"),
+                TimeRemainingColumn(),
+                console=Console(file=stream),
+                transient=False,
+            )
+            self.task = self.rich.add_task(label, total=self.total, status="")
+
+    def __enter__(self) -> _Reporter:
+        if self.rich is not None:
+            self.rich.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self.rich is not None:
+            self.rich.stop()
+
+    def update(self, docs: int, events: int, done: int, force: bool = False) -> None:
+        if not self.enabled:
+            return
+        elapsed = max(time.perf_counter() - self.started, 1e-9)
+        status = f"{docs:,} docs  {events:,} events  {docs / elapsed:,.1f} docs/s"
+        if self.rich is not None:
+            self.rich.update(self.task, completed=done, status=status)
+        elif force or docs - self.last_logged >= LOG_EVERY:
+            self.last_logged = docs
+            eta = ""
+            if self.total and 0 < done < self.total:
+                eta = f", about {elapsed * (self.total - done) / done:,.0f} s left"
+            print(f"{self.label}: {status}{eta}", file=self.stream, flush=True)
+
+
+class _InputSizes:
+    """Input bytes consumed so far, judged by which file the reader has reached (for the ETA)."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self.sizes: dict[str, int] = {}
+        for path in paths:
+            files = sorted(path.rglob("*")) if path.is_dir() else [path]
+            for file in files:
+                if file.is_file():
+                    self.sizes[str(file)] = file.stat().st_size
+        self.total = sum(self.sizes.values())
+        self.done = 0
+        self.current: str | None = None
+
+    def reached(self, source_file: str | None) -> None:
+        if source_file is None or source_file == self.current:
+            return
+        if self.current is not None:
+            self.done += self.sizes.get(self.current, 0)
+        self.current = source_file
+
+
+# --- ingest --------------------------------------------------------------------------------
+
+
+def _work_units(
+    items: Iterable[Article | Reject],
+    store: Store,
+    summary: IngestSummary,
+    batch_size: int,
+    pending: set[str],
+    on_read: Callable[[Article], None],
+) -> Iterator[_Work]:
+    """Batches of articles not yet stored, checked against the store a batch at a time.
+
+    `pending` holds the keys handed out but not yet written, so a document repeated within
+    the run is coded once.
+    """
+    unit = _Work()
+    waiting: list[Article] = []
+
+    def check() -> None:
+        keys = [doc_key(a) for a in waiting]
+        known = store.existing_keys(keys) | pending
+        for article, key in zip(waiting, keys, strict=True):
+            if key in known:
+                summary.skipped += 1
+            else:
+                known.add(key)
+                pending.add(key)
+                unit.articles.append(article)
+        waiting.clear()
+
+    for item in items:
+        if isinstance(item, Reject):
+            summary.rejected += 1
+            unit.rejects.append(item)
+            if len(unit.rejects) >= batch_size:
+                yield unit
+                unit = _Work()
+            continue
+        summary.read += 1
+        on_read(item)
+        waiting.append(item)
+        if len(waiting) < batch_size:
+            continue
+        check()
+        # A batch that is full, or all skipped (so progress still moves while resuming).
+        if len(unit.articles) >= batch_size or not unit.articles:
+            yield unit
+            unit = _Work()
+    check()
+    if unit.articles or unit.rejects:
+        yield unit
+
+
+def ingest(
+    paths: Sequence[str | Path],
+    db_path: str | Path = DEFAULT_DB_PATH,
+    *,
+    workers: int = 1,
+    coder_factory: CoderFactory = default_coder_factory,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: bool = True,
+    reader: Reader = read_sources,
+    dedup_settings: DedupSettings | None = None,
+    stream: TextIO | None = None,
+) -> IngestSummary:
+    """Code every new document under `paths` into the store at `db_path`.
+
+    Documents whose key is already stored are skipped before coding, so running the same
+    command again after a crash resumes where the last committed batch ended. `date_from` and
+    `date_to` limit the documents read to those published in that window (undated ones are
+    kept). Progress goes to `stream` (standard error by default).
+    """
+    if workers < 1 or batch_size < 1:
+        raise ValueError("workers and batch_size must be at least 1")
+    started = time.perf_counter()
+    inputs = [Path(p) for p in paths]
+    sizes = _InputSizes(inputs)
+    summary = IngestSummary()
+    pending: set[str] = set()
+    with Store.open(db_path) as store:
+        summary.run_id = store.start_run("ingest", [str(p) for p in inputs], workers)
+        status = "failed"
+        try:
+            items = reader(inputs, date_from=date_from, date_to=date_to)
+            report = _Reporter("ingest", sizes.total, progress, stream or sys.stderr)
+            with report:
+                units = _work_units(
+                    items,
+                    store,
+                    summary,
+                    batch_size,
+                    pending,
+                    lambda article: sizes.reached(article.source_file),
+                )
+                for unit, (coded, rejects) in _coded(units, coder_factory, workers):
+                    result = store.write_batch(coded, unit.rejects + rejects, summary.run_id)
+                    summary.coded += result.articles
+                    summary.events += result.events
+                    summary.rejected += len(rejects)
+                    pending.difference_update(doc_key(a) for a in unit.articles)
+                    report.update(summary.read, summary.events, sizes.done)
+                sizes.reached("")
+                report.update(summary.read, summary.events, sizes.total, force=True)
+            summary.dedup_events = deduplicate(store.conn, dedup_settings).events
+            status = "done"
+        finally:
+            summary.seconds = time.perf_counter() - started
+            store.finish_run(summary.run_id, status, summary.run_counts())
+    return summary
+
+
+def recode(
+    db_path: str | Path = DEFAULT_DB_PATH,
+    coder_factory: CoderFactory = default_coder_factory,
+    *,
+    workers: int = 1,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: bool = True,
+    dedup_settings: DedupSettings | None = None,
+    stream: TextIO | None = None,
+) -> RecodeSummary:
+    """Code every stored article again (after a dictionary change) and rebuild dedup.
+
+    Each batch replaces its articles' events in one transaction, so an interrupted re-code
+    leaves every article with either its old events or its new ones, never a mix.
+    """
+    if workers < 1 or batch_size < 1:
+        raise ValueError("workers and batch_size must be at least 1")
+    started = time.perf_counter()
+    summary = RecodeSummary()
+    with Store.open(db_path) as store:
+        run_id = store.start_run("recode", [str(db_path)], workers)
+        status = "failed"
+        try:
+            row = store.conn.execute("SELECT count(*) FROM articles").fetchone()
+            total = int(row[0]) if row else 0
+            units = (_Work(batch) for batch in store.iter_articles(batch_size))
+            with _Reporter("recode", total, progress, stream or sys.stderr) as report:
+                for _unit, (coded, rejects) in _coded(units, coder_factory, workers):
+                    summary.events += store.replace_events(coded, rejects)
+                    summary.articles += len(coded)
+                    summary.rejected += len(rejects)
+                    done = summary.articles + summary.rejected
+                    report.update(done, summary.events, done)
+                report.update(summary.articles, summary.events, total, force=True)
+            summary.dedup_events = deduplicate(store.conn, dedup_settings).events
+            status = "done"
+        finally:
+            summary.seconds = time.perf_counter() - started
+            counts = {
+                "documents_read": summary.articles + summary.rejected,
+                "documents_coded": summary.articles,
+                "documents_rejected": summary.rejected,
+                "events_written": summary.events,
+            }
+            store.finish_run(run_id, status, counts)
+    return summary
