@@ -42,6 +42,7 @@ from tacitus.store import (
     deduplicate,
     doc_key,
 )
+from tacitus.store.schema import scalar
 
 #: Articles per write transaction (and per unit of work sent to a coding process).
 DEFAULT_BATCH_SIZE = 100
@@ -449,8 +450,7 @@ def recode(
         run_id = store.start_run("recode", [str(db_path)], workers)
         status = "failed"
         try:
-            row = store.conn.execute("SELECT count(*) FROM articles").fetchone()
-            total = int(row[0]) if row else 0
+            total = int(scalar(store.conn, "SELECT count(*) FROM articles"))
             units = (_Work(batch) for batch in store.iter_articles(batch_size))
             with _Reporter("recode", total, progress, stream or sys.stderr) as report:
                 for _unit, (coded, rejects) in _coded(units, coder_factory, workers):

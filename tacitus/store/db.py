@@ -23,7 +23,7 @@ import duckdb
 import pyarrow as pa
 
 from tacitus.records import ActorRef, Article, EventRecord, Reject
-from tacitus.store.schema import check_version, migrate
+from tacitus.store.schema import check_version, migrate, scalar
 
 DEFAULT_DB_PATH = Path("tacitus.duckdb")
 
@@ -407,13 +407,14 @@ class Store:
 
     def start_run(self, kind: str, paths: Sequence[str], workers: int) -> int:
         """Record that a run began; a run that never finishes keeps status 'running'."""
-        row = self.conn.execute(
-            "INSERT INTO runs (kind, status, started_at, paths, workers)"
-            " VALUES (?, 'running', ?, ?, ?) RETURNING run_id",
-            [kind, utc_now(), list(paths), workers],
-        ).fetchone()
-        assert row is not None
-        return int(row[0])
+        return int(
+            scalar(
+                self.conn,
+                "INSERT INTO runs (kind, status, started_at, paths, workers)"
+                " VALUES (?, 'running', ?, ?, ?) RETURNING run_id",
+                [kind, utc_now(), list(paths), workers],
+            )
+        )
 
     def finish_run(self, run_id: int, status: str, counts: dict[str, int]) -> None:
         """Record how a run ended and what it did (`counts` keys are `runs` columns)."""

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from tacitus.store.schema import scalar
+
 DEFAULT_WINDOW_DAYS = 1
 #: Sentences at the start of an article that count as its lead (GDELT's IsRootEvent).
 DEFAULT_LEAD_SENTENCES = 1
@@ -164,8 +166,6 @@ def deduplicate(
     except BaseException:
         conn.rollback()
         raise
-    row = conn.execute(
-        "SELECT (SELECT count(*) FROM dedup_events), (SELECT count(*) FROM event_mentions)"
-    ).fetchone()
-    assert row is not None
-    return DedupSummary(events=int(row[0]), mentions=int(row[1]))
+    events = scalar(conn, "SELECT count(*) FROM dedup_events")
+    mentions = scalar(conn, "SELECT count(*) FROM event_mentions")
+    return DedupSummary(events=int(events), mentions=int(mentions))

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 import duckdb
 
@@ -51,6 +52,13 @@ def _checked(migrations: Sequence[Migration]) -> list[Migration]:
     return ordered
 
 
+def scalar(conn: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> Any:
+    """The single value a query returns, read to the end (DuckDB 2 refuses further work on a
+    connection whose last result was left half-read)."""
+    rows = conn.execute(sql, list(params)).fetchall()
+    return rows[0][0] if rows else None
+
+
 def latest_version(migrations: Sequence[Migration] | None = None) -> int:
     """The version a fully migrated database has."""
     chosen = bundled_migrations() if migrations is None else _checked(migrations)
@@ -59,14 +67,14 @@ def latest_version(migrations: Sequence[Migration] | None = None) -> int:
 
 def current_version(conn: duckdb.DuckDBPyConnection) -> int:
     """The highest migration applied to this database (0 for a new, empty one)."""
-    exists = conn.execute(
+    exists = scalar(
+        conn,
         "SELECT count(*) FROM information_schema.tables"
-        " WHERE table_name = 'schema_version' AND table_schema = 'main'"
-    ).fetchone()
-    if not exists or not exists[0]:
+        " WHERE table_name = 'schema_version' AND table_schema = 'main'",
+    )
+    if not exists:
         return 0
-    row = conn.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
-    return int(row[0]) if row else 0
+    return int(scalar(conn, "SELECT coalesce(max(version), 0) FROM schema_version"))
 
 
 def migrate(
