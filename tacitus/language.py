@@ -12,7 +12,8 @@ import yaml
 @cache
 def language_data(name: str) -> dict[str, Any]:
     """Parsed `tacitus/data/language/<name>.yaml` (cached: read once per process)."""
-    text = resources.files("tacitus.data").joinpath("language").joinpath(f"{name}.yaml").read_text("utf-8")
+    folder = resources.files("tacitus.data").joinpath("language")
+    text = folder.joinpath(f"{name}.yaml").read_text("utf-8")
     data = yaml.safe_load(text)
     if not isinstance(data, dict):
         raise ValueError(f"tacitus/data/language/{name}.yaml must hold a mapping")

@@ -191,7 +191,8 @@ def test_hypothetical_events_are_not_facts(coder: Coder) -> None:
 
 
 def test_conditional_events_are_not_facts(coder: Coder) -> None:
-    found = code(coder, "France threatened Syria with sanctions if it does not stop attacking Turkey.")
+    text = "France threatened Syria with sanctions if it does not stop attacking Turkey."
+    found = code(coder, text)
     assert ("130", "FRA", "SYR") in found
     assert not any(t[0] == "190" for t in found)
 

@@ -8,11 +8,11 @@ codebook (`tacitus/data/cameo/actor_types.tsv`).
 
 from __future__ import annotations
 
+from functools import cache
+
 from spacy.tokens import Doc
 
 from tacitus.actors.matcher import CodedActor
-from functools import cache
-
 from tacitus.codebook import actor_type_plover_code, actor_type_sector
 from tacitus.dictionaries.yaml_actors import PloverActor, builtin_plover_fields
 from tacitus.records import ActorRef

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from tacitus.dictionaries.model import ActorEntry, AgentEntry, Dictionaries
 
@@ -99,7 +99,7 @@ class ActorMatcher:
             index = hit.end
         return found
 
-    def _match_at(self, doc: Sequence[Token], index: int, limit: int, day: dt.date | None
+    def _match_at(self, doc: Doc, index: int, limit: int, day: dt.date | None
                   ) -> Mention | None:
         token = doc[index]
         upper = token.text.upper()
@@ -111,8 +111,9 @@ class ActorMatcher:
                 continue
             if len(entry.words) == 1 and token.pos_ in _FUNCTION_POS and token.is_lower:
                 continue  # "us", "who", "it" are words, not the US, the WHO or IT
+            last = len(entry.words) - 1
             if all(
-                _token_matches(word, doc[index + offset], entry.exact or offset < len(entry.words) - 1)
+                _token_matches(word, doc[index + offset], entry.exact or offset < last)
                 for offset, word in enumerate(entry.words)
             ):
                 code = entry.code_on(day)

@@ -19,8 +19,8 @@ from rich.console import Console
 from rich.table import Table
 
 from tacitus.dictionaries.errors import DictionaryError
-from tacitus.events.coder import Coder, CoderOptions, build_coder
 from tacitus.evaluate.gold import read_gold, score
+from tacitus.events.coder import Coder, CoderOptions, build_coder
 from tacitus.records import Article, EventRecord, Reject
 from tacitus.sources import read_paths
 

@@ -167,7 +167,8 @@ class PredicateEntry:
 
     `lemma` is the head word; `forms` are extra surface forms (irregular inflections) that
     also select it; `by_lemma` says whether any inflection of the lemma selects it (Tacitus
-    YAML) or only the listed surface forms (PETRARCH files, whose authors list them); `before`/`after` are the other words of a multi-word predicate
+    YAML) or only the listed surface forms (PETRARCH files, whose authors list them);
+    `before`/`after` are the other words of a multi-word predicate
     ("WIRE_+TAP" has before=("WIRE",), "BREAK_DOWN" has after=("DOWN",)).
     """
 

@@ -80,23 +80,24 @@ def read_records(path: Path) -> Iterator[SuiteRecord]:
     """Records of a PETRARCH validation file; `evaluate`/`valid` false marks skipped ones."""
     text = _COMMENT.sub("", path.read_text(encoding="utf-8", errors="replace"))
     for match in _SENTENCE.finditer(text):
-        attrs = dict(_ATTRIBUTE.findall(match.group(1)))
+        attrs: dict[str, str] = dict(_ATTRIBUTE.findall(match.group(1)))
         body = match.group(2)
-        codings = [dict(_ATTRIBUTE.findall(c)) for c in _CODING.findall(body)]
+        codings: list[dict[str, str]] = [dict(_ATTRIBUTE.findall(c))
+                                         for c in _CODING.findall(body)]
         text_match = _TEXT.search(body)
         expected = tuple(
             (c["eventcode"], html.unescape(c["sourcecode"]), html.unescape(c["targetcode"]))
             for c in codings
             if "eventcode" in c and "sourcecode" in c and "targetcode" in c
         )
-        flag = attrs.get("evaluate", attrs.get("valid", "true")).lower()
+        flag = (attrs.get("evaluate") or attrs.get("valid") or "true").lower()
         yield SuiteRecord(
             id=attrs.get("id", ""),
             category=attrs.get("category", ""),
             date=_date(attrs.get("date", "")),
             text=" ".join(html.unescape(text_match.group(1)).split()) if text_match else "",
             expected=expected,
-            noevents=any(c.get("noevents", "").lower() == "true" for c in codings),
+            noevents=any((c.get("noevents") or "").lower() == "true" for c in codings),
             evaluate=flag == "true"
             and not any("error" in c for c in codings)
             and attrs.get("category", "") != "ERROR",

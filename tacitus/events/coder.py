@@ -381,7 +381,8 @@ class Coder:
         described = describe_code(code)
         rule = f"{entry.origin} {match.pattern.rule}" if match else entry.origin
         article = state.article
-        key = f"{article.id}|{index}|{predicate.idx}|{code}|{source.cameo}|{target and target.cameo}"
+        target_code = target.cameo if target else ""
+        key = f"{article.id}|{index}|{predicate.idx}|{code}|{source.cameo}|{target_code}"
         event_id = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
         confidence = 0.55 + (0.2 if match else 0.0) + (0.1 if target else 0.0) - (
             0.1 if claimed else 0.0

@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Token
 
 from tacitus.language import language_data
 
+_REPORT_LINKS = frozenset({"ccomp", "xcomp", "parataxis", "advcl"})
 _QUOTES = {'"', "“", "”", "«", "»", "„", "‟"}
 
 
@@ -27,20 +28,20 @@ def is_speech_verb(token: Token) -> bool:
 
 
 def governing_speech_verb(predicate: Token) -> Token | None:
-    """The nearest verb of saying whose complement contains the predicate, if any."""
+    """The nearest verb of saying whose complement contains the predicate, if any.
+
+    Walks up through clause links ("Iran said Israel attacked": attacked -> said) and stops at
+    the first verb of saying; conjoined verbs are passed through, not taken as governors.
+    """
     token = predicate
     while token.head is not token:
-        link = token.dep_
         head = token.head
-        if link in ("ccomp", "xcomp", "parataxis", "conj", "advcl") and is_speech_verb(head):
-            if link != "conj":
-                return head
-        if link in ("ROOT",):
-            break
+        if token.dep_ in _REPORT_LINKS and is_speech_verb(head):
+            return head
         token = head
-    for child in predicate.sent.root.children if predicate.sent.root is predicate else ():
-        if child.dep_ == "parataxis" and is_speech_verb(child):
-            return child
+    if predicate.dep_ == "ROOT":
+        return next((c for c in predicate.children
+                     if c.dep_ == "parataxis" and is_speech_verb(c)), None)
     return None
 
 
@@ -68,7 +69,7 @@ def quote_speaker_verb(token: Token) -> Token | None:
     """For a quoted sentence, the verb of saying outside the quote ("..., he said")."""
     sentence = token.sent
     for candidate in sentence:
-        if is_speech_verb(candidate) and candidate.dep_ in ("ROOT", "parataxis", "ccomp"):
-            if candidate is not token:
-                return candidate
+        if is_speech_verb(candidate) and candidate.dep_ in ("ROOT", "parataxis", "ccomp") \
+                and candidate is not token:
+            return candidate
     return None
