@@ -5,22 +5,23 @@ sentence by plain substring search, so tests of the *plumbing* (batches, workers
 dedup, exports) do not depend on spaCy or on the dictionaries' coverage. It is importable by
 module name so worker processes can unpickle its factory.
 
-Run as a script (`python ingest_support.py CORPUS DB WORKERS BATCH`) it ingests with the fake
-coder, which is how the crash test runs an ingest it can SIGKILL.
+`main(CORPUS, DB, WORKERS, BATCH)` ingests with the fake coder: the crash test runs it in a
+subprocess that it can SIGKILL.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import random
 import re
-import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tacitus.records import ActorRef, Article, EventRecord
+from tacitus.records import ActorRef, Article, EventRecord, Reject
+from tacitus.sources import read_paths
 
 #: Actor name -> (country, sector, CAMEO actor code).
 ACTORS: dict[str, tuple[str, str | None, str]] = {
@@ -48,7 +49,10 @@ VERBS: dict[str, tuple[str, str, float, int]] = {
 
 _DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 _SENTENCE = re.compile(r"[^.!?]+[.!?]")
-_PLACES = {"Damascus": ("SYR", 33.5102, 36.29128, 170654), "Ankara": ("TUR", 39.91987, 32.85427, 323786)}
+_PLACES = {
+    "Damascus": ("SYR", 33.5102, 36.29128, 170654),
+    "Ankara": ("TUR", 39.91987, 32.85427, 323786),
+}
 
 
 def _refs(sentence: str, offset: int, start: int, end: int) -> list[ActorRef]:
@@ -56,25 +60,37 @@ def _refs(sentence: str, offset: int, start: int, end: int) -> list[ActorRef]:
     for name, (code, sector, cameo) in ACTORS.items():
         at = sentence.find(name, start, end)
         if at >= 0:
-            found.append((at, ActorRef(code, sector, cameo, name, offset + at, offset + at + len(name))))
+            found.append(
+                (at, ActorRef(code, sector, cameo, name, offset + at, offset + at + len(name)))
+            )
     return [ref for _, ref in sorted(found, key=lambda pair: pair[0])]
 
 
 def _place(sentence: str) -> dict[str, object] | None:
     for name, (iso3, lat, lon, geonames_id) in _PLACES.items():
         if f"in {name}" in sentence:
-            return {"name": name, "country_iso3": iso3, "admin1": None, "lat": lat, "lon": lon,
-                    "geonames_id": geonames_id, "kind": "city", "text": name, "start": 0, "end": 0}
+            return {
+                "name": name,
+                "country_iso3": iso3,
+                "admin1": None,
+                "lat": lat,
+                "lon": lon,
+                "geonames_id": geonames_id,
+                "kind": "city",
+                "text": name,
+                "start": 0,
+                "end": 0,
+            }
     return None
 
 
 class FakeCoder:
     """Codes '<actor> <verb> <actor> ... YYYY-MM-DD' sentences; anything else yields nothing."""
 
-    version = "fake-coder 1"
-
-    def __init__(self, log: Path | None = None) -> None:
+    def __init__(self, log: Path | None = None, verbs: Iterable[str] | None = None) -> None:
         self.log = log
+        self.verbs = {verb: VERBS[verb] for verb in (verbs or VERBS)}
+        self.version = "fake-coder " + ("all" if verbs is None else "+".join(sorted(self.verbs)))
 
     def code_article(self, article: Article) -> list[EventRecord]:
         if "EXPLODE" in article.text:
@@ -97,7 +113,7 @@ class FakeCoder:
         self, article: Article, index: int, sentence: str, offset: int
     ) -> list[EventRecord]:
         records = []
-        for verb, (code, plover, goldstein, quad) in VERBS.items():
+        for verb, (code, plover, goldstein, quad) in self.verbs.items():
             at = sentence.find(f" {verb} ")
             if at < 0:
                 continue
@@ -144,6 +160,11 @@ def make_fake_coder() -> FakeCoder:
     return FakeCoder(Path(log) if log else None)
 
 
+def make_accusing_coder() -> FakeCoder:
+    """A coder that knows only accusations: what a changed dictionary looks like to recode."""
+    return FakeCoder(verbs=["accused", "blamed", "charged"])
+
+
 # --- corpora -------------------------------------------------------------------------------
 
 _FILLER = [
@@ -166,8 +187,14 @@ class Doc:
     text: str
 
     def row(self) -> dict[str, str]:
-        return {"id": self.id, "url": self.url, "outlet": self.outlet,
-                "published": self.published, "title": f"Report {self.id}", "text": self.text}
+        return {
+            "id": self.id,
+            "url": self.url,
+            "outlet": self.outlet,
+            "published": self.published,
+            "title": f"Report {self.id}",
+            "text": self.text,
+        }
 
 
 def generated_docs(count: int, seed: int = 7) -> list[Doc]:
@@ -184,8 +211,15 @@ def generated_docs(count: int, seed: int = 7) -> list[Doc]:
             sentences.append(f"The {source} {verb} the {target} on {day}.")
             sentences.append(rng.choice(_FILLER))
         sentences.append(f"This is report number {n} in the series.")
-        docs.append(Doc(f"doc{n:04d}", f"https://news.example/{n}", f"outlet{n % 5}", day,
-                        " ".join(sentences)))
+        docs.append(
+            Doc(
+                f"doc{n:04d}",
+                f"https://news.example/{n}",
+                f"outlet{n % 5}",
+                day,
+                " ".join(sentences),
+            )
+        )
     return docs
 
 
@@ -207,15 +241,26 @@ def write_corpus(folder: Path, count: int, files: int = 4, seed: int = 7) -> Pat
     return folder
 
 
+def english_reader(
+    paths: Sequence[Path], *, date_from: dt.date | None, date_to: dt.date | None
+) -> Iterator[Article | Reject]:
+    """The real reader without its language check: generated corpora are English by
+    construction, and the check is slow and (langdetect being randomised) not reproducible."""
+    return read_paths(paths, date_from=date_from, date_to=date_to, language_check=False)
+
+
 def main(argv: list[str]) -> int:
     """Ingest a corpus with the fake coder (what the crash test runs and kills)."""
     from tacitus.ingest import ingest
 
     corpus, db, workers, batch = argv
-    ingest([Path(corpus)], Path(db), workers=int(workers), batch_size=int(batch),
-           coder_factory=make_fake_coder, progress=False)
+    ingest(
+        [Path(corpus)],
+        Path(db),
+        workers=int(workers),
+        batch_size=int(batch),
+        coder_factory=make_fake_coder,
+        reader=english_reader,
+        progress=False,
+    )
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -146,9 +146,7 @@ def _write_csv(conn: duckdb.DuckDBPyConnection, filters: ExportFilters, target: 
     return _count(conn, query, params)
 
 
-def _write_parquet(
-    conn: duckdb.DuckDBPyConnection, filters: ExportFilters, target: Path
-) -> int:
+def _write_parquet(conn: duckdb.DuckDBPyConnection, filters: ExportFilters, target: Path) -> int:
     where, params = filters.where("e")
     mentions = _MENTIONS.format(where=where)
     relation = conn.sql(_PARTITIONED.format(mentions=mentions), params=params)

@@ -1,0 +1,152 @@
+"""Deduplication: differently worded reports of one happening become one GDELT-style event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tacitus.records import Article
+from tacitus.store import CodedArticle, DedupSettings, Store, deduplicate
+from tests.ingest_support import FakeCoder
+
+DAY = dt.date(2024, 3, 5)
+
+
+# Three articles from two outlets tell of one accusation in different words (two mentions in
+# the first); the same day the same two actors also met, which is a different event.
+TEXTS = [
+    (
+        "The Syrian government accused the Turkish army of shelling villages{on}. "
+        "Later the Syrian government blamed the Turkish army again{on}.",
+        "alpha",
+        6,
+    ),
+    (
+        "In a statement the Syrian government charged the Turkish army with provocations{on}.",
+        "alpha",
+        5,
+    ),
+    (
+        "Damascus said the Syrian government accused the Turkish army of aggression{on}. "
+        "Separately, the Syrian government met the Turkish army at the border{on}.",
+        "beta",
+        7,
+    ),
+]
+
+
+def _reports(day: dt.date | None = DAY) -> list[Article]:
+    """The reports, their sentences dated `day` (and published from it on), or all undated."""
+    return [
+        Article(
+            f"a{n}",
+            text.format(on=f" on {day}" if day else ""),
+            dt.date(2024, 3, published) if day else None,
+            f"https://{outlet}.example/{n}",
+            outlet,
+        )
+        for n, (text, outlet, published) in enumerate(TEXTS, start=1)
+    ]
+
+
+def _store(tmp_path: Path, articles: list[Article], name: str = "t.duckdb") -> Store:
+    store = Store.open(tmp_path / name)
+    coder = FakeCoder()
+    store.write_batch([CodedArticle(a, coder.code_article(a), "fake") for a in articles])
+    return store
+
+
+def _events(store: Store) -> list[dict[str, Any]]:
+    cursor = store.conn.execute("SELECT * FROM dedup_events ORDER BY cameo_base")
+    names = [c[0] for c in cursor.description or []]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def test_reports_of_one_event_become_one_event_with_gdelt_counts(tmp_path: Path) -> None:
+    with _store(tmp_path, _reports()) as store:
+        summary = deduplicate(store.conn)
+        accuse, meet = _events(store)[1], _events(store)[0]
+        mentions = store.conn.execute(
+            "SELECT count(*), count(*) FILTER (WHERE is_root_mention) FROM event_mentions"
+            " WHERE global_event_id = ?",
+            [accuse["global_event_id"]],
+        ).fetchall()[0]
+    assert (summary.events, summary.mentions) == (2, 5)
+    assert accuse["cameo_base"] == "112"
+    assert (accuse["num_mentions"], accuse["num_articles"], accuse["num_sources"]) == (4, 3, 2)
+    assert mentions == (4, 1)
+    # The root mention comes from the article published first, which gives the first URL.
+    assert accuse["first_url"] == "https://alpha.example/2"
+    assert accuse["first_published"] == DAY
+    assert accuse["cameo_code"] == "1121"
+    assert accuse["event_date"] == DAY
+    # The same dyad on the same day, but a meeting: a separate event.
+    assert (meet["cameo_base"], meet["num_mentions"], meet["num_articles"]) == ("040", 1, 1)
+    assert meet["global_event_id"] != accuse["global_event_id"]
+
+
+def test_is_root_event_says_whether_any_mention_led_its_article(tmp_path: Path) -> None:
+    with _store(tmp_path, _reports()) as store:
+        deduplicate(store.conn)
+        accuse, meet = _events(store)[1], _events(store)[0]
+        assert accuse["is_root_event"] and not meet["is_root_event"]
+        deduplicate(store.conn, DedupSettings(lead_sentences=2))
+        assert _events(store)[0]["is_root_event"]
+
+
+def test_ids_do_not_depend_on_rerunning_or_on_insertion_order(tmp_path: Path) -> None:
+    reports = _reports()
+    with _store(tmp_path, reports) as store:
+        deduplicate(store.conn)
+        first = _events(store)
+        deduplicate(store.conn)
+        assert _events(store) == first
+    with _store(tmp_path, reports[::-1], "reversed.duckdb") as other:
+        deduplicate(other.conn)
+        ids = [(e["global_event_id"], e["root_mention_id"]) for e in _events(other)]
+    assert ids == [(e["global_event_id"], e["root_mention_id"]) for e in first]
+
+
+def test_a_window_starts_at_a_clusters_first_day(tmp_path: Path) -> None:
+    days = [DAY, DAY + dt.timedelta(days=1), DAY + dt.timedelta(days=2)]
+    articles = [
+        Article(
+            f"d{n}",
+            f"The Syrian government accused the Turkish army on {day}.",
+            day,
+            f"https://x.example/{n}",
+            "x",
+        )
+        for n, day in enumerate(days)
+    ]
+    with _store(tmp_path, articles) as store:
+        deduplicate(store.conn)
+        assert [e["num_mentions"] for e in _events(store)] == [1, 1, 1]
+        deduplicate(store.conn, DedupSettings(window_days=2))
+        clusters = sorted((e["event_date"], e["num_mentions"]) for e in _events(store))
+    # Days 1 and 2 fall in the window opened on day 1; day 3 opens a window of its own.
+    assert clusters == [(days[0], 2), (days[2], 1)]
+
+
+def test_undated_mentions_each_stay_their_own_event(tmp_path: Path) -> None:
+    with _store(tmp_path, _reports(None)) as store:
+        summary = deduplicate(store.conn)
+    assert summary.events == summary.mentions == 5
+
+
+def test_a_denial_is_not_merged_with_the_claim(tmp_path: Path) -> None:
+    reports = _reports()[:1]
+    coder = FakeCoder()
+    with Store.open(tmp_path / "t.duckdb") as store:
+        records = coder.code_article(reports[0])
+        records[1].modality = "negated"
+        store.write_batch([CodedArticle(reports[0], records, "fake")])
+        assert deduplicate(store.conn).events == 2
+
+
+def test_window_must_be_at_least_a_day() -> None:
+    with pytest.raises(ValueError, match="window_days"):
+        DedupSettings(window_days=0)

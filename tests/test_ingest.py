@@ -1,0 +1,206 @@
+"""Ingest: a corpus into the store, resumable, parallel, and safe against SIGKILL at any moment."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from tacitus.ingest import IngestSummary, ingest, recode
+from tacitus.store import Store
+from tests.ingest_support import (
+    english_reader,
+    generated_docs,
+    make_accusing_coder,
+    make_fake_coder,
+    write_corpus,
+    write_jsonl,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _ingest(paths: list[Path], db: Path, **options: Any) -> IngestSummary:
+    options.setdefault("progress", False)
+    return ingest(paths, db, coder_factory=options.pop("coder_factory", make_fake_coder), **options)
+
+
+def _count(db: Path, table: str) -> int:
+    with Store.open(db, read_only=True) as store:
+        return int(store.conn.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+
+
+def _rows(db: Path, query: str) -> list[tuple[Any, ...]]:
+    conn = duckdb.connect(str(db), read_only=True)
+    try:
+        return sorted(conn.execute(query).fetchall(), key=repr)
+    finally:
+        conn.close()
+
+
+# Everything but the timestamps, which differ between any two runs.
+EVENT_ROWS = "SELECT * EXCLUDE (coded_at) FROM events"
+ARTICLE_ROWS = "SELECT * EXCLUDE (coded_at, run_id) FROM articles"
+DEDUP_ROWS = "SELECT * EXCLUDE (date_added) FROM dedup_events"
+REJECT_ROWS = "SELECT file, position, reason FROM rejects"
+
+
+def test_a_second_ingest_of_the_same_corpus_adds_nothing(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus", 40)
+    db = tmp_path / "t.duckdb"
+    first = _ingest([corpus], db)
+    counts = [_count(db, t) for t in ("articles", "events", "rejects", "dedup_events")]
+    second = _ingest([corpus], db)
+    assert (first.read, first.coded, first.skipped, first.rejected) == (40, 40, 0, 4)
+    assert first.events == counts[1] > 40
+    assert first.dedup_events == counts[3]
+    assert (second.read, second.coded, second.skipped, second.events) == (40, 0, 40, 0)
+    assert [_count(db, t) for t in ("articles", "events", "rejects", "dedup_events")] == counts
+    runs = _rows(db, "SELECT run_id, status, documents_coded, events_written FROM runs")
+    assert runs == [(1, "done", 40, first.events), (2, "done", 0, 0)]
+
+
+def test_a_grown_corpus_codes_only_the_new_documents(tmp_path: Path) -> None:
+    docs = generated_docs(50)
+    write_jsonl(tmp_path / "corpus" / "old.jsonl", docs[:30])
+    db = tmp_path / "t.duckdb"
+    _ingest([tmp_path / "corpus"], db)
+    write_jsonl(tmp_path / "corpus" / "new.jsonl", docs[30:])
+    summary = _ingest([tmp_path / "corpus"], db)
+    assert (summary.coded, summary.skipped) == (20, 30)
+    assert _count(db, "articles") == 50
+
+
+def test_workers_store_exactly_what_one_process_stores(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus", 60)
+    _ingest([corpus], tmp_path / "one.duckdb", batch_size=7)
+    summary = _ingest([corpus], tmp_path / "two.duckdb", batch_size=7, workers=2)
+    assert summary.coded == 60
+    for query in (EVENT_ROWS, ARTICLE_ROWS, DEDUP_ROWS):
+        assert _rows(tmp_path / "one.duckdb", query) == _rows(tmp_path / "two.duckdb", query)
+
+
+def test_a_document_the_coder_fails_on_is_rejected_and_its_batch_kept(tmp_path: Path) -> None:
+    docs = generated_docs(5)
+    bad = {"id": "bad", "url": "https://news.example/bad", "text": docs[0].text + " EXPLODE."}
+    path = write_jsonl(tmp_path / "corpus" / "c.jsonl", docs, [json.dumps(bad)])
+    db = tmp_path / "t.duckdb"
+    summary = _ingest([path], db)
+    again = _ingest([path], db)
+    assert (summary.coded, summary.rejected) == (5, 1)
+    assert (again.coded, again.skipped, again.rejected) == (0, 5, 1)  # tried again, not stored
+    rejects = _rows(db, "SELECT file, position, doc_id, reason FROM rejects")
+    assert len(rejects) == 1
+    assert rejects[0][:3] == (str(path), "6", "bad")
+    assert rejects[0][3].startswith("coder failed: RuntimeError")
+
+
+def test_the_date_window_limits_what_is_read(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus", 56)
+    db = tmp_path / "t.duckdb"
+    summary = _ingest([corpus], db, date_from=dt.date(2024, 3, 10), date_to=dt.date(2024, 3, 11))
+    published = _rows(db, "SELECT DISTINCT published FROM articles")
+    assert summary.coded == 4
+    assert published == [(dt.date(2024, 3, 10),), (dt.date(2024, 3, 11),)]
+
+
+def test_recode_replaces_every_articles_events_and_rebuilds_dedup(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus", 30)
+    db = tmp_path / "t.duckdb"
+    first = _ingest([corpus], db)
+    summary = recode(db, make_accusing_coder, batch_size=8, progress=False)
+    events = _rows(db, "SELECT DISTINCT cameo_base FROM events")
+    versions = _rows(db, "SELECT DISTINCT coder_version FROM articles")
+    assert summary.articles == 30
+    assert 0 < summary.events < first.events
+    assert events == [("112",)]
+    assert versions == [("fake-coder accused+blamed+charged",)]
+    assert _count(db, "event_mentions") == _count(db, "events") == summary.events
+    assert _count(db, "dedup_events") == summary.dedup_events
+
+
+def test_without_a_terminal_progress_is_plain_lines(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus", 12)
+    stream = io.StringIO()
+    _ingest([corpus], tmp_path / "t.duckdb", progress=True, stream=stream)
+    lines = stream.getvalue().splitlines()
+    assert lines and all(line.startswith("ingest: ") for line in lines)
+    assert "12 docs" in lines[-1]
+
+
+def test_bad_settings_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        _ingest([tmp_path], tmp_path / "t.duckdb", workers=0)
+
+
+# --- SIGKILL ---------------------------------------------------------------------------------
+
+
+def _start(corpus: Path, db: Path, log: Path) -> subprocess.Popen[bytes]:
+    """An ingest with two workers and small batches, in a process the test can kill."""
+    code = "import sys; from tests.ingest_support import main; sys.exit(main(sys.argv[1:]))"
+    env = {**os.environ, "TACITUS_FAKE_CODER_LOG": str(log)}
+    return subprocess.Popen(
+        [sys.executable, "-c", code, str(corpus), str(db), "2", "16"],
+        cwd=REPO,
+        env=env,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _coded_so_far(log: Path) -> int:
+    return len(log.read_text(encoding="utf-8").splitlines()) if log.exists() else 0
+
+
+def _kill_after(
+    process: subprocess.Popen[bytes], log: Path, more: int, rng: random.Random
+) -> int | None:
+    """SIGKILL the run once it has coded `more` further documents (plus a random instant)."""
+    target = _coded_so_far(log) + more
+    while process.poll() is None and _coded_so_far(log) < target:
+        time.sleep(0.002)
+    time.sleep(rng.uniform(0, 0.03))
+    if process.poll() is None:
+        process.send_signal(signal.SIGKILL)
+    return process.wait(timeout=60)
+
+
+def _by_document(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    grouped: dict[str, list[tuple[Any, ...]]] = {}
+    for row in _rows(db, "SELECT doc_key, * EXCLUDE (coded_at) FROM events"):
+        grouped.setdefault(row[0], []).append(row)
+    return grouped
+
+
+def test_sigkill_at_random_moments_then_rerun_equals_a_clean_run(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus", 320)
+    clean = tmp_path / "clean.duckdb"
+    _ingest([corpus], clean, batch_size=16, reader=english_reader)
+    clean_events = _by_document(clean)
+    crashed, log, rng = tmp_path / "crashed.duckdb", tmp_path / "coded.log", random.Random(2024)
+    for _ in range(5):
+        code = _kill_after(_start(corpus, crashed, log), log, rng.randint(1, 50), rng)
+        assert code == -signal.SIGKILL
+        if crashed.exists():
+            # Every article that made it in has all its events and no others.
+            stored = {key for (key,) in _rows(crashed, "SELECT doc_key FROM articles")}
+            events = _by_document(crashed)
+            assert stored >= set(events)
+            for key in stored:
+                assert events.get(key, []) == clean_events.get(key, [])
+    finish = _start(corpus, crashed, log)
+    _, errors = finish.communicate(timeout=120)
+    assert finish.returncode == 0, errors.decode()
+    for query in (EVENT_ROWS, ARTICLE_ROWS, DEDUP_ROWS, REJECT_ROWS):
+        assert _rows(crashed, query) == _rows(clean, query)
