@@ -112,7 +112,7 @@ class FakeCoder:
     def _code_sentence(
         self, article: Article, index: int, sentence: str, offset: int
     ) -> list[EventRecord]:
-        records = []
+        records: list[EventRecord] = []
         for verb, (code, plover, goldstein, quad) in self.verbs.items():
             at = sentence.find(f" {verb} ")
             if at < 0:
