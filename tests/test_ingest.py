@@ -204,3 +204,20 @@ def test_sigkill_at_random_moments_then_rerun_equals_a_clean_run(tmp_path: Path)
     assert finish.returncode == 0, errors.decode()
     for query in (EVENT_ROWS, ARTICLE_ROWS, DEDUP_ROWS, REJECT_ROWS):
         assert _rows(crashed, query) == _rows(clean, query)
+
+
+class _Terminal(io.StringIO):
+    """A stream that says it is a terminal, as standard error is when a user watches."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_a_terminal_progress_is_a_rich_bar_with_counts(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus", 12)
+    stream = _Terminal()
+    summary = _ingest([corpus], tmp_path / "t.duckdb", progress=True, stream=stream)
+    shown = stream.getvalue()
+    assert "ingest" in shown
+    assert f"12 docs  {summary.events} events" in shown
+    assert "docs/s" in shown
