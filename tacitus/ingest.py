@@ -4,8 +4,9 @@ The shape of a run, and why:
 
 * The parent process reads the sources and asks the store which documents it already has
   *before* coding them, so a re-run after a crash (or on a grown corpus) codes only what is new.
-* Coding runs in worker processes (started with 'forkserver' or 'spawn', never 'fork', which
-  would copy a parent's DuckDB connection and threads); each builds its coder once from a
+* Coding runs in worker processes started with 'spawn': not 'fork', which would copy the
+  parent's DuckDB connection and threads, and not 'forkserver', whose server outlives a
+  SIGKILLed parent (its children hold its pipe open). Each worker builds its coder once from a
   picklable factory, because loading spaCy and the dictionaries is the expensive part.
 * Only the parent writes, one transaction per batch, so an article and its events land
   together or not at all and a SIGKILL at any moment loses at most the batches in flight.
@@ -148,20 +149,26 @@ _worker_coder: CoderLike | None = None
 _PARENT_CHECK_SECONDS = 1.0
 
 
-def _exit_when_orphaned(parent: int) -> None:
-    """End this worker once its parent is gone (e.g. the run was SIGKILLed).
+def _exit_when_orphaned(run: int) -> None:
+    """End this worker once the run that started it is gone (e.g. it was SIGKILLed).
 
-    A pool worker waits for tasks on a pipe it also holds the writing end of, so it would
-    never see the parent die and would linger forever; a changed parent pid gives it away.
+    A pool worker waits for tasks on a queue whose pipe it also holds the writing end of, so
+    it would never see the run die and would linger forever; a changed parent pid gives it
+    away (the run is the parent, since workers are spawned directly).
     """
-    while os.getppid() == parent:
+    while os.getppid() == run:
         time.sleep(_PARENT_CHECK_SECONDS)
     os._exit(1)
 
 
-def _init_worker(factory: CoderFactory) -> None:
+def _init_worker(factory: CoderFactory, run: int) -> None:
+    """Set a worker up: watch the run's process (`run`, its pid), then build the coder.
+
+    The run's pid comes from the run itself, not from `os.getppid()` here: a worker still
+    starting when the run is killed would otherwise take its new parent for the run.
+    """
     global _worker_coder
-    watch = threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True)
+    watch = threading.Thread(target=_exit_when_orphaned, args=(run,), daemon=True)
     watch.start()
     _worker_coder = factory()
 
@@ -195,11 +202,6 @@ def _code_batch(coder: CoderLike, articles: list[Article]) -> _Coded:
         return coded, rejects
 
 
-def _start_method() -> str:
-    methods = multiprocessing.get_all_start_methods()
-    return "forkserver" if "forkserver" in methods else "spawn"
-
-
 def _coded(
     work: Iterable[_Work], factory: CoderFactory, workers: int
 ) -> Iterator[tuple[_Work, _Coded]]:
@@ -213,9 +215,9 @@ def _coded(
         for unit in work:
             yield unit, _code_batch(coder, unit.articles)
         return
-    context = multiprocessing.get_context(_start_method())
+    context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_init_worker, initargs=(factory,)
+        workers, mp_context=context, initializer=_init_worker, initargs=(factory, os.getpid())
     ) as pool:
         pending: deque[tuple[_Work, Future[_Coded]]] = deque()
         try:

@@ -165,15 +165,48 @@ def _coded_so_far(log: Path) -> int:
 
 def _kill_after(
     process: subprocess.Popen[bytes], log: Path, more: int, rng: random.Random
-) -> int | None:
-    """SIGKILL the run once it has coded `more` further documents (plus a random instant)."""
+) -> tuple[int | None, set[int]]:
+    """SIGKILL the run once it has coded `more` further documents (plus a random instant).
+
+    Returns its exit code and the processes it had started (its coding workers).
+    """
     target = _coded_so_far(log) + more
     while process.poll() is None and _coded_so_far(log) < target:
         time.sleep(0.002)
     time.sleep(rng.uniform(0, 0.03))
+    workers = _children(process.pid)
     if process.poll() is None:
         process.send_signal(signal.SIGKILL)
-    return process.wait(timeout=60)
+    return process.wait(timeout=60), workers
+
+
+def _wait_gone(pids: set[int], timeout: float = 30) -> set[int]:
+    """The processes among `pids` still alive after waiting up to `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while (alive := {pid for pid in pids if _alive(pid)}) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return alive
+
+
+def _children(pid: int) -> set[int]:
+    """The live processes whose parent is `pid` (from /proc; empty where there is none)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[1] == str(pid) and fields[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
 
 
 def _by_document(db: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -190,8 +223,9 @@ def test_sigkill_at_random_moments_then_rerun_equals_a_clean_run(tmp_path: Path)
     clean_events = _by_document(clean)
     crashed, log, rng = tmp_path / "crashed.duckdb", tmp_path / "coded.log", random.Random(2024)
     for _ in range(5):
-        code = _kill_after(_start(corpus, crashed, log), log, rng.randint(1, 50), rng)
+        code, workers = _kill_after(_start(corpus, crashed, log), log, rng.randint(1, 50), rng)
         assert code == -signal.SIGKILL
+        assert _wait_gone(workers) == set()  # orphaned workers notice and exit
         if crashed.exists():
             # Every article that made it in has all its events and no others.
             stored = {key for (key,) in _rows(crashed, "SELECT doc_key FROM articles")}
