@@ -456,7 +456,7 @@ def recode(
             units = (_Work(batch) for batch in store.iter_articles(batch_size))
             with _Reporter("recode", total, progress, stream or sys.stderr) as report:
                 for _unit, (coded, rejects) in _coded(units, coder_factory, workers):
-                    summary.events += store.replace_events(coded, rejects)
+                    summary.events += store.replace_events(coded, rejects, run_id)
                     summary.articles += len(coded)
                     summary.rejected += len(rejects)
                     done = summary.articles + summary.rejected

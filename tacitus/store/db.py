@@ -358,7 +358,12 @@ class Store:
             self._insert("rejects", reject_rows, REJECT_SCHEMA)
         return BatchResult(len(articles), len(events), len(reject_rows))
 
-    def replace_events(self, coded: Sequence[CodedArticle], rejects: Sequence[Reject] = ()) -> int:
+    def replace_events(
+        self,
+        coded: Sequence[CodedArticle],
+        rejects: Sequence[Reject] = (),
+        run_id: int | None = None,
+    ) -> int:
         """Swap stored articles' events for newly coded ones, in one transaction (re-coding).
 
         Returns the number of events written; articles not in the store are ignored.
@@ -388,7 +393,7 @@ class Store:
                     if key in present
                 ],
             )
-            self._insert("rejects", _reject_rows(rejects, now, None), REJECT_SCHEMA)
+            self._insert("rejects", _reject_rows(rejects, now, run_id), REJECT_SCHEMA)
         return len(events)
 
     def iter_articles(self, batch_size: int = 500) -> Iterator[list[Article]]:
