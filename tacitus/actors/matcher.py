@@ -206,7 +206,7 @@ def code_phrase(head: Token, mentions: Iterable[Mention]) -> CodedActor | None:
 def phrase_head(token: Token) -> Token:
     """The noun a modifier belongs to ("Mordor" in "the Mordor police" -> "police")."""
     while token.dep_ in ("compound", "amod", "nmod", "poss", "det", "nummod") and \
-            token.head is not token:
+            token.head.i != token.i:
         token = token.head
     return token
 

@@ -59,7 +59,7 @@ def subject_heads(predicate: Token) -> list[Token]:
         return subjects  # "Lions, tigers, and Gondor" can come out as two subjects
     link = predicate.dep_
     head = predicate.head
-    if head is predicate:
+    if head.i == predicate.i:
         return []
     if link == "conj":
         return subject_heads(head)

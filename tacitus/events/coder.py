@@ -452,9 +452,9 @@ def _complement_region(predicate: Token) -> list[Token]:
 def _governing_plan(predicate: Token, plans: dict[int, _Plan]) -> _Plan | None:
     """The coded verb this one hangs from by a complement link (through conjunctions)."""
     token = predicate
-    while token.dep_ == "conj" and token.head is not token:
+    while token.dep_ == "conj" and token.head.i != token.i:
         token = token.head
-    if token.dep_ not in _LOWER_LINKS or token.head is token:
+    if token.dep_ not in _LOWER_LINKS or token.head.i == token.i:
         return None
     if token.dep_ == "ccomp" and token.i < token.head.i:
         return None  # "X did Y, an official said": the report is not the event's governor
@@ -468,7 +468,7 @@ def _drop_nouns_of_coded_verbs(plans: list[_Plan]) -> list[_Plan]:
     for plan in plans:
         token = plan.predicate
         governor = token.head.head if token.dep_ == "pobj" else token.head
-        if plan.entry.noun and governor.i in verbs and governor is not token:
+        if plan.entry.noun and governor.i in verbs and governor.i != token.i:
             continue
         kept.append(plan)
     return kept

@@ -68,7 +68,7 @@ def modality(predicate: Token) -> Modality:
     if current != "asserted":
         return current
     token = predicate
-    while token.dep_ in _CLAUSE_LINKS and token.head is not token:
+    while token.dep_ in _CLAUSE_LINKS and token.head.i != token.i:
         head = token.head
         if token.dep_ == "xcomp":
             if head.lemma_.lower() in words["control_negative"]:

@@ -156,7 +156,7 @@ class _Matcher:
             return None
         head = token
         while head.dep_ in ("amod", "compound", "nmod", "nummod", "det", "conj", "cc") and \
-                head.head is not head and head.head.i > head.i:
+                head.head.i != head.i and head.head.i > head.i:
             head = head.head
         if not _any_matches(words[-1], head) or head.i <= token.i:
             return None

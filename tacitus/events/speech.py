@@ -34,7 +34,7 @@ def governing_speech_verb(predicate: Token) -> Token | None:
     the first verb of saying; conjoined verbs are passed through, not taken as governors.
     """
     token = predicate
-    while token.head is not token:
+    while token.head.i != token.i:  # spaCy makes a new Token per access: compare .i
         head = token.head
         if token.dep_ in _REPORT_LINKS and is_speech_verb(head):
             return head
@@ -70,6 +70,6 @@ def quote_speaker_verb(token: Token) -> Token | None:
     sentence = token.sent
     for candidate in sentence:
         if is_speech_verb(candidate) and candidate.dep_ in ("ROOT", "parataxis", "ccomp") \
-                and candidate is not token:
+                and candidate.i != token.i:
             return candidate
     return None
