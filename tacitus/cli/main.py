@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import functools
 import json
 import sys
 from collections.abc import Iterator, Sequence
@@ -67,6 +68,35 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("gold", type=Path)
     evaluate.add_argument("paths", nargs="+")
     _add_coder_options(evaluate)
+
+    ingest = commands.add_parser("ingest", help="code a corpus into a DuckDB database "
+                                 "(resumable, idempotent)")
+    ingest.add_argument("paths", nargs="+")
+    ingest.add_argument("--db", type=Path, default=Path("tacitus.duckdb"))
+    ingest.add_argument("--workers", type=int, default=1)
+    ingest.add_argument("--date-from", type=_date)
+    ingest.add_argument("--date-to", type=_date)
+    _add_coder_options(ingest)
+
+    recode = commands.add_parser("recode", help="re-code stored articles after a "
+                                 "dictionary change")
+    recode.add_argument("--db", type=Path, default=Path("tacitus.duckdb"))
+    recode.add_argument("--workers", type=int, default=1)
+    _add_coder_options(recode)
+
+    export = commands.add_parser("export", help="export events: GDELT, PLOVER, Parquet, CSV")
+    export.add_argument("--db", type=Path, default=Path("tacitus.duckdb"))
+    export.add_argument("--format", choices=("gdelt", "plover", "parquet", "csv"),
+                        required=True)
+    export.add_argument("--out", type=Path, default=Path("out"), help="output folder")
+    export.add_argument("--date-from", type=_date)
+    export.add_argument("--date-to", type=_date)
+    export.add_argument("--country", help="actor or recipient country code")
+    export.add_argument("--type", dest="plover_type", help="PLOVER event type")
+    export.add_argument("--cameo", dest="cameo_prefix", help="CAMEO code prefix")
+
+    demo = commands.add_parser("demo", help="code the bundled sample corpus and summarise it")
+    demo.add_argument("--db", type=Path, default=Path("tacitus.duckdb"))
     return parser
 
 
@@ -143,7 +173,70 @@ def _run_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"code": _run_code, "eval": _run_eval}
+def _factory(args: argparse.Namespace) -> functools.partial[Coder]:
+    """A picklable coder factory: each worker process builds its own coder once."""
+    options = CoderOptions(keep_modal=args.keep_modal)
+    return functools.partial(build_coder, tuple(args.dictionary),
+                             not args.no_default_dictionaries, None, options)
+
+
+def _run_ingest(args: argparse.Namespace) -> int:
+    from tacitus.ingest import ingest
+    from tacitus.store import StoreBusy
+
+    try:
+        summary = ingest(args.paths, args.db, workers=args.workers,
+                         coder_factory=_factory(args), date_from=args.date_from,
+                         date_to=args.date_to, progress=True)
+    except StoreBusy as exc:
+        _err.print(f"[red]error[/] {exc}")
+        return EXIT_USAGE
+    _err.print(
+        f"{summary.coded} document(s) coded, {summary.skipped} already stored, "
+        f"{summary.rejected} rejected (see the rejects table), {summary.events} event "
+        f"mention(s), {summary.dedup_events} deduplicated event(s) in {summary.seconds:.1f} s"
+    )
+    return EXIT_OK if summary.read or summary.skipped else EXIT_NOTHING_READ
+
+
+def _run_recode(args: argparse.Namespace) -> int:
+    from tacitus.ingest import recode
+
+    summary = recode(args.db, _factory(args), workers=args.workers)
+    _err.print(f"{summary.articles} article(s) re-coded: {summary.events} event mention(s), "
+               f"{summary.dedup_events} deduplicated event(s) in {summary.seconds:.1f} s")
+    return EXIT_OK
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    from tacitus.export import ExportFilters, ExportPathError, export
+
+    filters = ExportFilters(date_from=args.date_from, date_to=args.date_to,
+                            country=args.country, plover_type=args.plover_type,
+                            cameo_prefix=args.cameo_prefix)
+    try:
+        result = export(args.db, args.format, args.out, filters)
+    except ExportPathError as exc:
+        _err.print(f"[red]error[/] {exc}")
+        return EXIT_USAGE
+    _err.print(f"{result.rows} row(s) written to {result.path}")
+    return EXIT_OK
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from tacitus.cli.demo import run_demo
+
+    return run_demo(args.db)
+
+
+_COMMANDS = {
+    "code": _run_code,
+    "eval": _run_eval,
+    "ingest": _run_ingest,
+    "recode": _run_recode,
+    "export": _run_export,
+    "demo": _run_demo,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
