@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 SlotKind = Literal["$", "+", "^", "%"]
@@ -102,6 +103,11 @@ class Alternatives:
     name: str
     options: tuple[tuple[Word, ...], ...]
 
+    @cached_property
+    def single_words(self) -> frozenset[str]:
+        """The one-word options, for a fast membership test (exact words excluded)."""
+        return frozenset(o[0].text for o in self.options if len(o) == 1 and not o[0].exact)
+
 
 @dataclass(frozen=True)
 class Phrase:
@@ -147,6 +153,21 @@ class Pattern:
     def weight(self) -> int:
         """How specific the pattern is: the more words it asks for, the more it wins."""
         return _count_words(self.before) + _count_words(self.after)
+
+    @cached_property
+    def required_words(self) -> frozenset[str]:
+        """Words that must occur for the pattern to match: a cheap test before the real one."""
+        return frozenset(_plain_words(self.before) + _plain_words(self.after))
+
+
+def _plain_words(elements: tuple[Element, ...]) -> list[str]:
+    words: list[str] = []
+    for element in elements:
+        if isinstance(element, Word):
+            words.append(element.text)
+        elif isinstance(element, Phrase | PrepPhrase):
+            words.extend(_plain_words(element.elements))
+    return words
 
 
 def _count_words(elements: tuple[Element, ...]) -> int:

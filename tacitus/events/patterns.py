@@ -69,11 +69,19 @@ class Match:
 class _Matcher:
     """Greedy left-to-right matching of elements over an ordered token list."""
 
-    def __init__(self, tokens: Sequence[Token], heads: frozenset[int] | None = None) -> None:
+    def __init__(self, tokens: Sequence[Token], heads: frozenset[int] | None = None,
+                 forms: Sequence[frozenset[str]] | None = None) -> None:
         self.tokens = list(tokens)
         self.slots: dict[str, int] = {}
         self.heads = heads
         self.skipped: set[int] = set()
+        self.forms = list(forms) if forms is not None else [token_forms(t) for t in tokens]
+
+    def matches(self, word: Word, index: int) -> bool:
+        """`word_matches` on a precomputed form set (the hot path of pattern matching)."""
+        if word.exact:
+            return self.tokens[index].text.upper() == word.text
+        return word.text in self.forms[index]
 
     def sequence(self, elements: Sequence[Element], start: int, contiguous: bool = False,
                  top: bool = False) -> list[int] | None:
@@ -108,7 +116,7 @@ class _Matcher:
         """A bare word before `*` names the subject's head, not any word of the subject."""
         for index in range(start, len(self.tokens)):
             token = self.tokens[index]
-            if self.heads is not None and token.i in self.heads and word_matches(word, token):
+            if self.heads is not None and token.i in self.heads and self.matches(word, index):
                 return [index]
         return None
 
@@ -126,13 +134,19 @@ class _Matcher:
     def _at(self, element: Element, index: int) -> list[int] | None:
         token = self.tokens[index]
         if isinstance(element, Word):
-            return [index] if word_matches(element, token) else None
+            return [index] if self.matches(element, index) else None
         if isinstance(element, Phrase):
             return self._contiguous(element.elements, index)
         if isinstance(element, Alternatives):
+            if not element.single_words.isdisjoint(self.forms[index]):
+                return [index]
             for option in element.options:
-                found = self._contiguous(option, index)
-                if found is not None:
+                if len(option) == 1:
+                    if option[0].exact and self.matches(option[0], index):
+                        return [index]
+                    continue
+                found = self.sequence(option, index, contiguous=True)
+                if found and found == list(range(index, index + len(found))):
                     return found
             return None
         if isinstance(element, PrepPhrase):
@@ -183,7 +197,7 @@ class _Matcher:
     def _prep(self, element: PrepPhrase, index: int) -> list[int] | None:
         token = self.tokens[index]
         first, *rest = element.elements or (None,)
-        if not isinstance(first, Word) or not word_matches(first, token):
+        if not isinstance(first, Word) or not self.matches(first, index):
             return None
         if token.pos_ not in ("ADP", "SCONJ", "PART", "ADV") and token.dep_ not in (
             "prep", "agent", "dative", "mark", "aux", "prt",
@@ -211,14 +225,19 @@ class _Matcher:
 
 
 def match_pattern(pattern: Pattern, before: Sequence[Token], after: Sequence[Token],
-                  heads: frozenset[int] | None = None) -> Match | None:
+                  heads: frozenset[int] | None = None,
+                  forms: tuple[list[frozenset[str]], list[frozenset[str]]] | None = None
+                  ) -> Match | None:
     """Try one pattern: `before` is the subject (nearest first), `after` the predicate's own
     phrases; `heads` are the subject's head words, which bare words before `*` must name."""
-    after_matcher = _Matcher(after)
+    before = sorted(before, key=lambda t: t.i)
+    before_forms, after_forms = forms or (
+        [token_forms(t) for t in before], [token_forms(t) for t in after])
+    after_matcher = _Matcher(after, forms=after_forms)
     after_hits = after_matcher.sequence(pattern.after, 0)
     if after_hits is None:
         return None
-    before_matcher = _Matcher(sorted(before, key=lambda t: t.i), heads)
+    before_matcher = _Matcher(before, heads, before_forms)
     before_hits = before_matcher.sequence(pattern.before, 0, top=True)
     if before_hits is None:
         return None
@@ -254,15 +273,31 @@ def _rank(match: Match, compound_subject: bool) -> tuple[int, int, int]:
     return (len(match.tokens), int(has_prep), int(reciprocal))
 
 
+def token_forms(token: Token) -> frozenset[str]:
+    """Every (non-exact) pattern word that matches this token: text, lemma, plural stems."""
+    text = token.text.upper()
+    forms = {text, token.lemma_.upper()}
+    forms.update(text[: -len(suffix)] for suffix in _SUFFIXES
+                 if text.endswith(suffix) and len(text) - len(suffix) >= 3)
+    if text.endswith("IES"):
+        forms.add(text[:-3] + "Y")
+    return frozenset(forms)
+
+
 def best_match(patterns: Sequence[Pattern], before: Sequence[Token], after: Sequence[Token],
                heads: frozenset[int] | None = None) -> Match | None:
     """The most specific matching pattern (see `_rank`); the first listed among equals."""
     compound_subject = heads is not None and len(heads) > 1
+    before = sorted(before, key=lambda t: t.i)
+    forms = ([token_forms(t) for t in before], [token_forms(t) for t in after])
+    present = frozenset().union(*forms[0], *forms[1])
     best: Match | None = None
     for pattern in patterns:
         if pattern.reciprocal and not compound_subject:
             continue  # "%" pairs the members of a compound subject; alone it means nothing
-        found = match_pattern(pattern, before, after, heads)
+        if not pattern.required_words <= present:
+            continue
+        found = match_pattern(pattern, before, after, heads, forms)
         if found is not None and (
             best is None or _rank(found, compound_subject) > _rank(best, compound_subject)
         ):
