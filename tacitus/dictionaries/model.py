@@ -104,6 +104,10 @@ class Alternatives:
     options: tuple[tuple[Word, ...], ...]
 
     @cached_property
+    def longest_first(self) -> tuple[tuple[Word, ...], ...]:
+        return tuple(sorted(self.options, key=len, reverse=True))
+
+    @cached_property
     def single_words(self) -> frozenset[str]:
         """The one-word options, for a fast membership test (exact words excluded)."""
         return frozenset(o[0].text for o in self.options if len(o) == 1 and not o[0].exact)
@@ -155,9 +159,29 @@ class Pattern:
         return _count_words(self.before) + _count_words(self.after)
 
     @cached_property
-    def required_words(self) -> frozenset[str]:
-        """Words that must occur for the pattern to match: a cheap test before the real one."""
-        return frozenset(_plain_words(self.before) + _plain_words(self.after))
+    def required_before(self) -> frozenset[str]:
+        """Words that must occur before `*`: a cheap test before the real match."""
+        return frozenset(_plain_words(self.before))
+
+    @cached_property
+    def required_after(self) -> frozenset[str]:
+        """Words that must occur after `*`."""
+        return frozenset(_plain_words(self.after))
+
+    @cached_property
+    def option_groups(self) -> tuple[frozenset[str], ...]:
+        """For each synset in the pattern, the first words of its options: one must occur."""
+        return _option_groups(self.before) + _option_groups(self.after)
+
+
+def _option_groups(elements: tuple[Element, ...]) -> tuple[frozenset[str], ...]:
+    groups: list[frozenset[str]] = []
+    for element in elements:
+        if isinstance(element, Alternatives):
+            groups.append(frozenset(o[0].text for o in element.options if o))
+        elif isinstance(element, Phrase | PrepPhrase):
+            groups.extend(_option_groups(element.elements))
+    return tuple(groups)
 
 
 def _plain_words(elements: tuple[Element, ...]) -> list[str]:

@@ -229,7 +229,9 @@ class Coder:
         before = _subject_region(predicate)
         heads = frozenset(h.i for c in predicate.children if c.dep_ in arguments.SUBJECT_DEPS
                           for h in conjuncts(c))
-        for after in (_own_region(predicate), _complement_region(predicate)):
+        own = _own_region(predicate)
+        complement = _complement_region(predicate, own)
+        for after in (own, complement) if complement is not own else (own,):
             entry, match = entries[0], None
             for candidate in entries:
                 found = best_match(candidate.patterns, before, after, heads)
@@ -437,7 +439,7 @@ def _own_region(predicate: Token) -> list[Token]:
     return [t for t in predicate.subtree if t.i > predicate.i and t.i not in excluded]
 
 
-def _complement_region(predicate: Token) -> list[Token]:
+def _complement_region(predicate: Token, own: list[Token] | None = None) -> list[Token]:
     """The own region plus to-infinitive complements ("vowed to wage war on ...")."""
     included = {
         t.i
@@ -445,8 +447,10 @@ def _complement_region(predicate: Token) -> list[Token]:
         if c.dep_ in ("xcomp", "advcl") and any(a.lower_ == "to" for a in c.children)
         for t in c.subtree
     }
-    own = {t.i for t in _own_region(predicate)}
-    return [t for t in predicate.subtree if t.i in own or t.i in included]
+    if not included:
+        return own if own is not None else _own_region(predicate)
+    own_positions = {t.i for t in (own if own is not None else _own_region(predicate))}
+    return [t for t in predicate.subtree if t.i in own_positions or t.i in included]
 
 
 def _governing_plan(predicate: Token, plans: dict[int, _Plan]) -> _Plan | None:

@@ -9,6 +9,7 @@ pattern (most words) wins; ties go to the one listed first.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -76,6 +77,7 @@ class _Matcher:
         self.heads = heads
         self.skipped: set[int] = set()
         self.forms = list(forms) if forms is not None else [token_forms(t) for t in tokens]
+        self._index: dict[str, list[int]] | None = None
 
     def matches(self, word: Word, index: int) -> bool:
         """`word_matches` on a precomputed form set (the hot path of pattern matching)."""
@@ -106,11 +108,24 @@ class _Matcher:
             self.slots.setdefault(element.kind, start)
             return []
         last = start + 1 if anchored else len(self.tokens)
+        if isinstance(element, Word) and not element.exact:
+            # jump straight to where the word occurs instead of trying every position
+            hits = self._positions().get(element.text, ())
+            index = bisect.bisect_left(hits, start)
+            return [hits[index]] if index < len(hits) and hits[index] < last else None
         for index in range(start, min(last, len(self.tokens))):
             found = self._at(element, index)
             if found is not None:
                 return found
         return None
+
+    def _positions(self) -> dict[str, list[int]]:
+        if self._index is None:
+            self._index = {}
+            for index, forms in enumerate(self.forms):
+                for form in forms:
+                    self._index.setdefault(form, []).append(index)
+        return self._index
 
     def _head_word(self, word: Word, start: int) -> list[int] | None:
         """A bare word before `*` names the subject's head, not any word of the subject."""
@@ -132,22 +147,22 @@ class _Matcher:
         return skipped[-1:] if skipped else []
 
     def _at(self, element: Element, index: int) -> list[int] | None:
-        token = self.tokens[index]
         if isinstance(element, Word):
             return [index] if self.matches(element, index) else None
         if isinstance(element, Phrase):
             return self._contiguous(element.elements, index)
         if isinstance(element, Alternatives):
-            if not element.single_words.isdisjoint(self.forms[index]):
-                return [index]
-            for option in element.options:
+            for option in element.longest_first:  # "artillery fire" before "artillery"
                 if len(option) == 1:
-                    if option[0].exact and self.matches(option[0], index):
-                        return [index]
-                    continue
+                    break
                 found = self.sequence(option, index, contiguous=True)
                 if found and found == list(range(index, index + len(found))):
                     return found
+            if not element.single_words.isdisjoint(self.forms[index]):
+                return [index]
+            if any(o[0].exact and self.matches(o[0], index)
+                   for o in element.options if len(o) == 1):
+                return [index]
             return None
         if isinstance(element, PrepPhrase):
             return self._prep(element, index)
@@ -290,12 +305,16 @@ def best_match(patterns: Sequence[Pattern], before: Sequence[Token], after: Sequ
     compound_subject = heads is not None and len(heads) > 1
     before = sorted(before, key=lambda t: t.i)
     forms = ([token_forms(t) for t in before], [token_forms(t) for t in after])
-    present = frozenset().union(*forms[0], *forms[1])
+    present_before = frozenset().union(*forms[0])
+    present_after = frozenset().union(*forms[1])
+    present = present_before | present_after
     best: Match | None = None
     for pattern in patterns:
         if pattern.reciprocal and not compound_subject:
             continue  # "%" pairs the members of a compound subject; alone it means nothing
-        if not pattern.required_words <= present:
+        if not (pattern.required_after <= present_after
+                and pattern.required_before <= present_before
+                and all(not group.isdisjoint(present) for group in pattern.option_groups)):
             continue
         found = match_pattern(pattern, before, after, heads, forms)
         if found is not None and (
