@@ -71,13 +71,14 @@ class _Matcher:
     """Greedy left-to-right matching of elements over an ordered token list."""
 
     def __init__(self, tokens: Sequence[Token], heads: frozenset[int] | None = None,
-                 forms: Sequence[frozenset[str]] | None = None) -> None:
-        self.tokens = list(tokens)
+                 forms: Sequence[frozenset[str]] | None = None,
+                 index: dict[str, list[int]] | None = None) -> None:
+        self.tokens = tokens
         self.slots: dict[str, int] = {}
         self.heads = heads
         self.skipped: set[int] = set()
-        self.forms = list(forms) if forms is not None else [token_forms(t) for t in tokens]
-        self._index: dict[str, list[int]] | None = None
+        self.forms = forms if forms is not None else [token_forms(t) for t in tokens]
+        self._index = index
 
     def matches(self, word: Word, index: int) -> bool:
         """`word_matches` on a precomputed form set (the hot path of pattern matching)."""
@@ -121,10 +122,7 @@ class _Matcher:
 
     def _positions(self) -> dict[str, list[int]]:
         if self._index is None:
-            self._index = {}
-            for index, forms in enumerate(self.forms):
-                for form in forms:
-                    self._index.setdefault(form, []).append(index)
+            self._index = positions(self.forms)
         return self._index
 
     def _head_word(self, word: Word, start: int) -> list[int] | None:
@@ -239,20 +237,28 @@ class _Matcher:
         return [index, *found]
 
 
+Regions = tuple[list[frozenset[str]], list[frozenset[str]],
+                dict[str, list[int]], dict[str, list[int]]]
+
+
+def _regions(before: Sequence[Token], after: Sequence[Token]) -> Regions:
+    before_forms = [token_forms(t) for t in before]
+    after_forms = [token_forms(t) for t in after]
+    return before_forms, after_forms, positions(before_forms), positions(after_forms)
+
+
 def match_pattern(pattern: Pattern, before: Sequence[Token], after: Sequence[Token],
-                  heads: frozenset[int] | None = None,
-                  forms: tuple[list[frozenset[str]], list[frozenset[str]]] | None = None
+                  heads: frozenset[int] | None = None, regions: Regions | None = None
                   ) -> Match | None:
     """Try one pattern: `before` is the subject (nearest first), `after` the predicate's own
     phrases; `heads` are the subject's head words, which bare words before `*` must name."""
     before = sorted(before, key=lambda t: t.i)
-    before_forms, after_forms = forms or (
-        [token_forms(t) for t in before], [token_forms(t) for t in after])
-    after_matcher = _Matcher(after, forms=after_forms)
+    before_forms, after_forms, before_index, after_index = regions or _regions(before, after)
+    after_matcher = _Matcher(after, forms=after_forms, index=after_index)
     after_hits = after_matcher.sequence(pattern.after, 0)
     if after_hits is None:
         return None
-    before_matcher = _Matcher(before, heads, before_forms)
+    before_matcher = _Matcher(before, heads, before_forms, before_index)
     before_hits = before_matcher.sequence(pattern.before, 0, top=True)
     if before_hits is None:
         return None
@@ -288,6 +294,15 @@ def _rank(match: Match, compound_subject: bool) -> tuple[int, int, int]:
     return (len(match.tokens), int(has_prep), int(reciprocal))
 
 
+def positions(forms: Sequence[frozenset[str]]) -> dict[str, list[int]]:
+    """Where each word form occurs in a region (ascending positions)."""
+    index: dict[str, list[int]] = {}
+    for number, token_forms_ in enumerate(forms):
+        for form in token_forms_:
+            index.setdefault(form, []).append(number)
+    return index
+
+
 def token_forms(token: Token) -> frozenset[str]:
     """Every (non-exact) pattern word that matches this token: text, lemma, plural stems."""
     text = token.text.upper()
@@ -299,24 +314,59 @@ def token_forms(token: Token) -> frozenset[str]:
     return frozenset(forms)
 
 
+class _Index:
+    """Patterns of one entry, reachable from the words they need: only patterns whose words
+    occur in the clause are tried (a verb such as "call" has hundreds of patterns)."""
+
+    def __init__(self, patterns: Sequence[Pattern]) -> None:
+        self.patterns = patterns
+        self.always: list[int] = []
+        self.by_word: dict[str, list[int]] = {}
+        for number, pattern in enumerate(patterns):
+            keys = pattern.required_after | pattern.required_before
+            if not keys and pattern.option_groups:
+                keys = pattern.option_groups[0]
+            if not keys:
+                self.always.append(number)
+            for key in keys:
+                self.by_word.setdefault(key, []).append(number)
+
+    def candidates(self, present: frozenset[str]) -> list[Pattern]:
+        numbers = set(self.always)
+        for word in present:
+            numbers.update(self.by_word.get(word, ()))
+        return [self.patterns[n] for n in sorted(numbers)]
+
+
+_INDEXES: dict[int, tuple[Sequence[Pattern], _Index]] = {}
+
+
+def _index(patterns: Sequence[Pattern]) -> _Index:
+    cached = _INDEXES.get(id(patterns))
+    if cached is None or cached[0] is not patterns:
+        cached = (patterns, _Index(patterns))
+        _INDEXES[id(patterns)] = cached
+    return cached[1]
+
+
 def best_match(patterns: Sequence[Pattern], before: Sequence[Token], after: Sequence[Token],
                heads: frozenset[int] | None = None) -> Match | None:
     """The most specific matching pattern (see `_rank`); the first listed among equals."""
     compound_subject = heads is not None and len(heads) > 1
     before = sorted(before, key=lambda t: t.i)
-    forms = ([token_forms(t) for t in before], [token_forms(t) for t in after])
-    present_before = frozenset().union(*forms[0])
-    present_after = frozenset().union(*forms[1])
+    regions = _regions(before, after)
+    present_before = frozenset(regions[2])
+    present_after = frozenset(regions[3])
     present = present_before | present_after
     best: Match | None = None
-    for pattern in patterns:
+    for pattern in _index(patterns).candidates(present):
         if pattern.reciprocal and not compound_subject:
             continue  # "%" pairs the members of a compound subject; alone it means nothing
         if not (pattern.required_after <= present_after
                 and pattern.required_before <= present_before
                 and all(not group.isdisjoint(present) for group in pattern.option_groups)):
             continue
-        found = match_pattern(pattern, before, after, heads, forms)
+        found = match_pattern(pattern, before, after, heads, regions)
         if found is not None and (
             best is None or _rank(found, compound_subject) > _rank(best, compound_subject)
         ):
