@@ -307,10 +307,14 @@ def token_forms(token: Token) -> frozenset[str]:
     """Every (non-exact) pattern word that matches this token: text, lemma, plural stems."""
     text = token.text.upper()
     forms = {text, token.lemma_.upper()}
-    forms.update(text[: -len(suffix)] for suffix in _SUFFIXES
-                 if text.endswith(suffix) and len(text) - len(suffix) >= 3)
-    if text.endswith("IES"):
-        forms.add(text[:-3] + "Y")
+    if text.endswith("S") and len(text) > 3:
+        forms.add(text[:-1])
+        if text.endswith("ES") and len(text) > 4:
+            forms.add(text[:-2])
+        if text.endswith("'S"):
+            forms.add(text[:-2])
+        if text.endswith("IES"):
+            forms.add(text[:-3] + "Y")
     return frozenset(forms)
 
 
