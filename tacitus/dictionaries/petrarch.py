@@ -66,6 +66,14 @@ def _word(token: str) -> Word:
     return Word(token.rstrip("_").upper(), exact=exact)
 
 
+def _member_words(member: str) -> tuple[Word, ...]:
+    """A synset member as words split like spaCy ("no-fly zone"); a trailing `_` makes the
+    last word exact."""
+    exact = member.endswith("_")
+    words = phrase_words(member.rstrip("_"))
+    return tuple(Word(w, exact=exact and i == len(words) - 1) for i, w in enumerate(words))
+
+
 class PatternParser:
     """Parse the words around `*` in a pattern line into elements."""
 
@@ -86,7 +94,7 @@ class PatternParser:
             if member.startswith("&"):
                 options.extend(self.synset(member[1:], seen | {name}).options)
             else:
-                options.append(tuple(_word(w) for w in re.split(r"[\s_]+", member) if w))
+                options.append(_member_words(member))
         return Alternatives(name, tuple(option for option in options if option))
 
     def parse(self, tokens: list[str]) -> tuple[Element, ...]:

@@ -29,29 +29,28 @@ def is_passive(predicate: Token) -> bool:
     )
 
 
-def noun_source_heads(noun: Token) -> list[Token]:
-    """Who does what an event noun names: "Assad's crackdown", "a crackdown by the army",
-    "the Syrian crackdown", or the subject of a light verb ("Russia held talks with")."""
-    for child in noun.children:
-        if child.dep_ == "poss":
-            return [child]
-    for child in noun.children:
-        if child.dep_ == "prep" and child.lower_ == "by":
-            return [o for o in child.children if o.dep_ == "pobj"]
-    modifiers = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
-    if modifiers:
-        return modifiers
+def noun_source_candidates(noun: Token) -> list[list[Token]]:
+    """Who does what an event noun names, best first: "Assad's crackdown", "a crackdown by
+    the army", "the Syrian crackdown", then the subject of the verb whose object it is
+    ("Russia held talks with"). The coder takes the first candidate that names an actor."""
+    candidates: list[list[Token]] = [[c] for c in noun.children if c.dep_ == "poss"]
+    candidates.extend(
+        [o for o in c.children if o.dep_ == "pobj"]
+        for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"
+    )
+    candidates.extend([c] for c in noun.children if c.dep_ in ("compound", "amod", "nmod"))
     if noun.dep_ in ("dobj", "attr", "oprd") and noun.head.pos_ in ("VERB", "AUX"):
-        return subject_heads(noun.head)
-    if noun.dep_ == "pobj" and noun.head.head.pos_ in ("VERB", "AUX"):
-        return subject_heads(noun.head.head)
-    return []
+        candidates.append(subject_heads(noun.head))
+    elif noun.dep_ == "pobj" and noun.head.head.pos_ in ("VERB", "AUX"):
+        candidates.append(subject_heads(noun.head.head))
+    return [c for c in candidates if c]
 
 
 def subject_heads(predicate: Token) -> list[Token]:
     """Heads of the subject phrase, following conjunction, control and relative clauses."""
     if predicate.pos_ in ("NOUN", "PROPN"):
-        return noun_source_heads(predicate)
+        candidates = noun_source_candidates(predicate)
+        return candidates[0] if candidates else []
     subjects = [c for c in predicate.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
     if subjects:
         if subjects[0].lower_ in _RELATIVE_PRONOUNS and predicate.dep_ == "relcl":

@@ -239,7 +239,9 @@ class Coder:
                     entry, match = candidate, found
             if match is not None:
                 return entry, match
-        return entries[0], None
+        # no pattern: the first entry that codes the bare word (another file's "---" default
+        # must not hide a real one)
+        return next((e for e in entries if e.code != "---"), entries[0]), None
 
     def _absorb(self, plans: list[_Plan]) -> list[_Plan]:
         """PETRARCH's reading of embedded verbs: a coded verb governing another coded verb
@@ -290,7 +292,11 @@ class Coder:
         state: _DocState,
     ) -> tuple[list[CodedActor], list[CodedActor]]:
         passive = arguments.is_passive(predicate)
-        subjects = self._actors_of(arguments.subject_heads(predicate), mentions, state)
+        if predicate.pos_ in ("NOUN", "PROPN"):
+            subjects = next((found for group in arguments.noun_source_candidates(predicate)
+                             if (found := self._actors_of(group, mentions, state))), [])
+        else:
+            subjects = self._actors_of(arguments.subject_heads(predicate), mentions, state)
         objects_heads = arguments.object_heads(predicate, not self.options.locative_targets)
         if passive:
             sources = self._actors_of(arguments.agent_heads(predicate), mentions, state)
