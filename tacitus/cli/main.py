@@ -97,6 +97,16 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="code the bundled sample corpus and summarise it")
     demo.add_argument("--db", type=Path, default=Path("tacitus.duckdb"))
+
+    plover_gsr = commands.add_parser("eval-plover", help="score the coder on PLOVER "
+                                     "gold-standard sentences (JSONL, one event each)")
+    plover_gsr.add_argument("gold", type=Path)
+    plover_gsr.add_argument("--dictionary", action="append", type=Path, default=[],
+                            metavar="PATH", help="extra dictionary file or folder (repeatable)")
+    plover_gsr.add_argument("--no-default-dictionaries", action="store_true",
+                            help="use only the --dictionary files")
+    plover_gsr.add_argument("--keep-modal", action="store_true",
+                            help="keep negated, hypothetical, conditional and future events")
     return parser
 
 
@@ -173,6 +183,20 @@ def _run_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_eval_plover(args: argparse.Namespace) -> int:
+    """Code each gold sentence alone and print the per-type table and the JSON figures."""
+    from tacitus.evaluate.plover_gsr import evaluate_plover_gsr
+
+    try:
+        report = evaluate_plover_gsr(args.gold, _coder(args))
+    except (OSError, ValueError) as exc:
+        _err.print(f"[red]error[/] {exc}")
+        return EXIT_USAGE
+    Console(highlight=False).print(report.to_table())
+    print(json.dumps(report.to_dict(), indent=2))
+    return EXIT_OK
+
+
 def _factory(args: argparse.Namespace) -> functools.partial[Coder]:
     """A picklable coder factory: each worker process builds its own coder once."""
     options = CoderOptions(keep_modal=args.keep_modal)
@@ -236,6 +260,7 @@ _COMMANDS = {
     "recode": _run_recode,
     "export": _run_export,
     "demo": _run_demo,
+    "eval-plover": _run_eval_plover,
 }
 
 
