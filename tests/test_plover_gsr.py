@@ -26,10 +26,10 @@ from tests.shared_data import shared_path
 
 DEV = ("eval", "plover_gsr_dev", "PLOVER_GSR_dev.jsonl")
 
-# Measured with the built-in dictionaries and default options when the evaluation landed:
-# type hit 0.553 (99/179), source country 0.698 (125/179).
+# Measured with the built-in dictionaries and default options on the committed tree when the
+# evaluation landed (commit 4e846bb): type hit 0.553 (99/179), source country 0.626 (112/179).
 TYPE_HIT_FLOOR = 0.50
-SOURCE_COUNTRY_FLOOR = 0.64
+SOURCE_COUNTRY_FLOOR = 0.57
 
 
 def _actor(code: str) -> ActorRef:
