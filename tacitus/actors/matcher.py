@@ -21,7 +21,7 @@ from tacitus.dictionaries.model import ActorEntry, AgentEntry, Dictionaries
 _INFLECTIONS = ("S", "ES", "'S")
 _PHRASE_EXCLUDED_DEPS = {
     "relcl", "acl", "appos", "conj", "cc", "punct", "advcl", "ccomp", "xcomp", "parataxis",
-    "preconj", "dep",
+    "preconj", "dep", "nsubj", "nsubjpass", "aux", "auxpass",
 }
 _OWNER_PREPS = {"of", "in", "from"}
 

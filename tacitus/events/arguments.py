@@ -46,8 +46,23 @@ def noun_source_candidates(noun: Token) -> list[list[Token]]:
     return [c for c in candidates if c]
 
 
+def misparsed_object(predicate: Token) -> Token | None:
+    """The object of a verb the parser took for an adjective: in "Russia and China have
+    blocked attempts", spaCy may make "blocked" a modifier of "attempts" and hang the
+    auxiliary and the subject on the noun. Returns that noun, or None for a sound parse."""
+    head = predicate.head
+    if predicate.dep_ == "amod" and predicate.tag_ == "VBN" and head.i > predicate.i and any(
+        c.dep_ == "aux" for c in head.children
+    ):
+        return head
+    return None
+
+
 def subject_heads(predicate: Token) -> list[Token]:
     """Heads of the subject phrase, following conjunction, control and relative clauses."""
+    noun = misparsed_object(predicate)
+    if noun is not None:
+        return [c for c in noun.children if c.dep_ in ("nsubj", "nsubjpass")]
     if predicate.pos_ in ("NOUN", "PROPN"):
         candidates = noun_source_candidates(predicate)
         return candidates[0] if candidates else []
@@ -84,6 +99,9 @@ def agent_heads(predicate: Token) -> list[Token]:
 def object_heads(predicate: Token, skip_locative: bool) -> list[Token]:
     """Candidate target heads in order: objects, then prepositional objects (nested once)."""
     found: list[Token] = []
+    noun = misparsed_object(predicate)
+    if noun is not None:
+        found.append(noun)
     children = sorted(predicate.children, key=lambda t: t.i)
     for child in children:
         if child.dep_ in OBJECT_DEPS:

@@ -8,8 +8,10 @@ source-target pair (and the reverse event for paired codes such as a visit and i
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +28,7 @@ from tacitus.actors.matcher import (
     conjuncts,
     phrase_head,
 )
+from tacitus.codebook import actor_type_plover_code, actor_type_sector
 from tacitus.config import Settings
 from tacitus.dictionaries.load import load_dictionaries
 from tacitus.dictionaries.model import Dictionaries, Pattern, PredicateEntry, Slot
@@ -64,6 +67,8 @@ class CoderOptions:
     takes actors from the wrong clause). `negation_codes` codes a negated verb as the
     ontology's negated code ("did not disapprove" -> 050) when an ontology is loaded;
     `absorb_lower` merges a verb into the coded verb that governs it, as PETRARCH does.
+    `document_country` gives a role with no country ("the army", "protesters") the country
+    the document is about, when one country clearly dominates its actor mentions so far.
     """
 
     keep_modal: bool = False
@@ -73,6 +78,7 @@ class CoderOptions:
     loose_targets: bool = False
     negation_codes: bool = False
     absorb_lower: bool = False
+    document_country: bool = True
     explain: bool = False
 
 
@@ -102,6 +108,14 @@ class _DocState:
     day: dt.date | None
     history: list[CodedActor] = field(default_factory=list)
     quotes: list[tuple[int, int]] = field(default_factory=list)
+    countries: Counter[str] = field(default_factory=Counter)
+
+    def home_country(self) -> str | None:
+        """The country the document is about so far, if one clearly leads."""
+        ranked = self.countries.most_common(2)
+        if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+            return None
+        return ranked[0][0]
 
 
 class Coder:
@@ -169,6 +183,9 @@ class Coder:
         if self._sentence_discarded(sentence):
             return []
         mentions = self.actors.mentions(sentence, state.day)
+        state.countries.update(
+            country for m in mentions if not m.agent and (country := _country_of(m.code))
+        )
         plans = [
             plan
             for predicate, entries in self.predicates.find(sentence)
@@ -227,7 +244,7 @@ class Coder:
         """The entry and pattern that fit best: the predicate's own phrases first, then
         (only if nothing matched there) its to-infinitive complement."""
         before = _subject_region(predicate)
-        heads = frozenset(h.i for c in predicate.children if c.dep_ in arguments.SUBJECT_DEPS
+        heads = frozenset(h.i for c in arguments.subject_heads(predicate)
                           for h in conjuncts(c))
         own = _own_region(predicate)
         complement = _complement_region(predicate, own)
@@ -363,6 +380,10 @@ class Coder:
                 if first is not None and actor.cameo.startswith("---") and not \
                         first.cameo.startswith("---"):
                     actor = _inherit_owner(actor, first, conjunct, mentions)
+                home = state.home_country() if self.options.document_country else None
+                if actor.cameo.startswith("---") and home:
+                    actor = dataclasses.replace(actor, cameo=home + actor.cameo[3:],
+                                                origins=(*actor.origins, "document country"))
                 first = first or actor
                 coded.extend(_distribute_owners(conjunct, actor, mentions))
         return coded
@@ -441,6 +462,10 @@ def _subject_region(predicate: Token) -> list[Token]:
 
 def _own_region(predicate: Token) -> list[Token]:
     """Words after the predicate in its own phrases (objects, prepositional phrases)."""
+    noun = arguments.misparsed_object(predicate)
+    if noun is not None:
+        kept = [c for c in noun.children if c.i > noun.i and c.dep_ not in _COMPLEMENTS]
+        return sorted([noun, *(t for c in kept for t in c.subtree)], key=lambda t: t.i)
     excluded = {t.i for c in predicate.children if c.dep_ in _COMPLEMENTS for t in c.subtree}
     return [t for t in predicate.subtree if t.i > predicate.i and t.i not in excluded]
 
@@ -489,6 +514,14 @@ def _assigns_roles(match: Match | None) -> bool:
     return match is not None and (match.source_from is not None or match.target_from is not None)
 
 
+def _country_of(code: str) -> str | None:
+    """The country part of a CAMEO actor code, or None for international and unknown actors."""
+    head = code[:3]
+    if len(head) < 3 or not head.isalpha() or not head.isupper():
+        return None
+    return None if actor_type_plover_code(head) or actor_type_sector(head) else head
+
+
 def _named(actors: list[CodedActor]) -> list[CodedActor]:
     """Actors with a known country or organisation (not just a role such as ---GOV)."""
     return [a for a in actors if not a.cameo.startswith("---")]
@@ -500,7 +533,7 @@ def _pairs(sources: list[CodedActor], targets: list[CodedActor], reciprocal: boo
         return [(s, t) for s in sources for t in sources if s is not t]
     if not targets:
         return [(s, None) for s in sources]
-    return [(s, t) for s in sources for t in targets]
+    return [(s, t) for s in sources for t in targets if s.cameo != t.cameo]
 
 
 def _apply_slots(
@@ -537,8 +570,10 @@ def _first_actor_from(doc: Doc, start: int, mentions: list[Mention],
 
     code: Callable[[Token], list[CodedActor]] = coder  # type: ignore[assignment]
     for mention in sorted(mentions, key=lambda m: m.start):
-        if mention.start >= start and not mention.agent:
-            return code(phrase_head(doc[mention.end - 1]))
+        if mention.start >= start:
+            found = code(phrase_head(doc[mention.end - 1]))
+            if found:
+                return found
     return []
 
 

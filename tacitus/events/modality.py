@@ -62,29 +62,26 @@ def own_modality(predicate: Token) -> Modality:
 
 
 def modality(predicate: Token) -> Modality:
-    """The predicate's modality, inherited down from governing clauses and control verbs."""
+    """The predicate's modality, inherited from every clause above it and from control verbs.
+
+    Conjoined verbs share their first conjunct's clause ("if it does not stop ... and withdraw
+    its troops": withdraw is conditional too).
+    """
     words = _words()
-    current = own_modality(predicate)
-    if current != "asserted":
-        return current
     token = predicate
-    while token.dep_ in _CLAUSE_LINKS and token.head.i != token.i:
+    while True:
+        mood = own_modality(token)
+        if mood != "asserted":
+            return mood
+        if token.dep_ not in _CLAUSE_LINKS or token.head.i == token.i:
+            return "asserted"
         head = token.head
         if token.dep_ == "xcomp":
             if head.lemma_.lower() in words["control_negative"]:
                 return "negated"
             if head.lemma_.lower() in words["control_future"] | words["future_heads"]:
                 return "future"
-        if token.dep_ == "conj":
-            token = head
-            continue
-        inherited = own_modality(head)
-        if token.dep_ == "advcl" and inherited == "conditional":
-            inherited = "asserted"
-        if inherited != "asserted":
-            return inherited
         token = head
-    return "asserted"
 
 
 def plover_auxiliary_mode(mood: Modality) -> str | None:
