@@ -139,7 +139,7 @@ def test_nothing_readable_exits_non_zero(tmp_path: Path) -> None:
 def test_broken_dictionary_names_the_file(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("predicates:\n  - verb: scold\n    code: 111\n")
-    with pytest.raises(DictionaryError, match="broken.yaml"):
+    with pytest.raises(DictionaryError, match=r"broken\.yaml"):
         load_file(broken)
     story = tmp_path / "story.txt"
     story.write_text("France attacked Germany.")
