@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 _SEPARATORS = re.compile(r"[\s_]+")
-_INFIX_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+_INFIX_HYPHEN = re.compile(r"(?<=[^\W_])-(?=[^\W\d_])")
 
 
 def phrase_words(phrase: str) -> tuple[str, ...]:
