@@ -54,9 +54,18 @@ def plover_fields(cameo: str) -> tuple[str, str | None]:
 
 
 def actor_ref(actor: CodedActor, doc: Doc) -> ActorRef:
-    """The record form of a coded actor, with the text and character offsets it came from."""
+    """The record form of a coded actor, with the text and character offsets it came from.
+
+    A country named as a geopolitical entity ("the United States said", "Russia blocked")
+    acts as its government, so its PLOVER sector is GOV; the CAMEO code stays the bare
+    country code, as GDELT writes it. "Syrians" or "Syrian villagers" are not GPEs.
+    """
     span = doc[actor.start : actor.end]
     country, sector = plover_fields(actor.cameo)
+    head = doc[actor.head]
+    if sector is None and len(actor.cameo) == 3 and country == actor.cameo and \
+            head.ent_type_ == "GPE" and head.pos_ == "PROPN":
+        sector = "GOV"
     return ActorRef(
         code=country,
         sector=sector,

@@ -327,6 +327,8 @@ class Coder:
                 targets = self._actors_of([head], mentions, state)
                 if targets:
                     break
+        if passive and not sources and not self.options.loose_targets:
+            sources = self._announcing_government(predicate, mentions, state)
         if self.options.loose_targets:
             if not sources and passive:
                 sources = self._first_after(predicate, mentions, state, targets)
@@ -339,6 +341,16 @@ class Coder:
         source_codes = {s.cameo for s in sources}
         targets = [t for t in targets if t.cameo not in source_codes or len(sources) > 1]
         return sources, targets
+
+    def _announcing_government(self, predicate: Token, mentions: list[Mention],
+                               state: _DocState) -> list[CodedActor]:
+        """"The foreign ministry declares that X has been relieved of his duties": an
+        agentless passive announced by a government body is that body's own act."""
+        speech = governing_speech_verb(predicate)
+        if speech is None:
+            return []
+        speakers = self._speaker(speech, mentions, state)
+        return [s for s in speakers if "GOV" in s.cameo[3:]]
 
     def _first_after(self, predicate: Token, mentions: list[Mention], state: _DocState,
                      others: list[CodedActor]) -> list[CodedActor]:
