@@ -198,7 +198,14 @@ def test_conditional_events_are_not_facts(coder: Coder) -> None:
 
 
 def test_future_events_are_not_facts(coder: Coder) -> None:
-    assert code(coder, "Russia will attack Georgia.") == set()
+    # An announced act is not the act: PLOVER codes it as the actor's threat (or, for a
+    # cooperative act, its intention to cooperate).
+    assert code(coder, "Russia will attack Georgia.") == {("130", "RUS", "GEO")}
+    assert code(coder, "Russia plans to meet Iran.") == {("030", "RUS", "IRN")}
+
+
+def test_a_request_is_not_the_target_s_intent(coder: Coder) -> None:
+    assert code(coder, "France urged Germany to attack Syria.") == {("020", "FRA", "DEU")}
 
 
 def test_option_keeps_modal_events_with_plover_auxiliary_modes(modal_coder: Coder) -> None:

@@ -34,7 +34,12 @@ from tacitus.dictionaries.load import load_dictionaries
 from tacitus.dictionaries.model import Dictionaries, Pattern, PredicateEntry, Slot
 from tacitus.events import arguments
 from tacitus.events.codes import describe_code
-from tacitus.events.modality import modality, own_modality, plover_auxiliary_mode
+from tacitus.events.modality import (
+    intent_code,
+    modality,
+    own_modality,
+    plover_auxiliary_mode,
+)
 from tacitus.events.ontology import combine, negatable, negate
 from tacitus.events.patterns import Match, best_match
 from tacitus.events.speech import (
@@ -222,6 +227,11 @@ class Coder:
             code, paired, mood, negated_code = negated, None, "asserted", True
         else:
             negated_code = False
+        if mood == "future" and not self.options.keep_modal:
+            intended = intent_code(predicate, describe_code(code).quad_class)
+            if intended is None:
+                return None
+            code, paired, mood = intended, None, "asserted"
         if mood != "asserted" and not self.options.keep_modal:
             return None
         speech = governing_speech_verb(predicate)

@@ -88,3 +88,25 @@ def plover_auxiliary_mode(mood: Modality) -> str | None:
     """PLOVER's auxiliary mode for an event kept although not asserted (None if asserted)."""
     modes: dict[str, str] = language_data("modality")["plover_auxiliary_modes"]
     return modes.get(mood)
+
+
+def intent_code(predicate: Token, code_quad: int | None) -> str | None:
+    """The PLOVER-style intent code for a future act its own actor announces, else None.
+
+    "Jordan will send troops" -> intent to cooperate (030); "Russia plans to cut gas" ->
+    threat (130). Only the actor's own intention counts: "urged Iran to stop" is a request,
+    not Iran's intent, and is handled by the request itself.
+    """
+    data = language_data("modality")
+    heads = frozenset(data["intent_heads"])
+    if code_quad is None:
+        return None
+    auxiliaries = {c.lower_ for c in predicate.children if c.dep_ == "aux"}
+    own_future = bool(auxiliaries & _words()["future_aux"])
+    controlled = predicate.dep_ == "xcomp" and predicate.head.lemma_.lower() in heads and not any(
+        c.dep_ in ("dobj", "dative") for c in predicate.head.children
+    )
+    if not (own_future or controlled):
+        return None
+    codes: dict[str, str] = data["intent_codes"]
+    return codes["cooperation"] if code_quad in (1, 2) else codes["conflict"]
