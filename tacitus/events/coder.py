@@ -50,7 +50,7 @@ from tacitus.events.speech import (
 )
 from tacitus.nlp import load_nlp
 from tacitus.records import Article, EventRecord, Modality
-from tacitus.resolve import resolve_event_date, resolve_event_place
+from tacitus.resolve import DateResolution, Place, resolve_event_date, resolve_event_place
 
 _PRONOUNS = frozenset({"he", "she", "it", "they", "him", "her", "them", "we", "i"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
@@ -303,10 +303,15 @@ class Coder:
         if self.options.require_dyad:
             pairs = [(s, t) for s, t in pairs if t is not None]
         records: list[EventRecord] = []
+        sentence = plan.predicate.sent
+        when = resolve_event_date(sentence, plan.predicate, state.day)
+        where = resolve_event_place(sentence, plan.predicate)
         for source, target in pairs:
-            records.append(self._record(plan, plan.code, source, target, index, state))
+            records.append(self._record(plan, plan.code, source, target, index, state,
+                                        (when, where)))
             if plan.paired and plan.paired != "---" and target is not None:
-                records.append(self._record(plan, plan.paired, target, source, index, state))
+                records.append(self._record(plan, plan.paired, target, source, index, state,
+                                            (when, where)))
         return records
 
     # ------------------------------------------------------------------ arguments
@@ -424,8 +429,10 @@ class Coder:
         target: CodedActor | None,
         index: int,
         state: _DocState,
+        setting: tuple[DateResolution, Place | None],
     ) -> EventRecord:
         predicate, entry, match = plan.predicate, plan.entry, plan.match
+        when, where = setting
         mood, claimed, claimers = plan.mood, plan.claimed, plan.claimers
         doc = predicate.doc
         sentence = predicate.sent
@@ -438,8 +445,6 @@ class Coder:
         confidence = 0.55 + (0.2 if match else 0.0) + (0.1 if target else 0.0) - (
             0.1 if claimed else 0.0
         )
-        when = resolve_event_date(sentence, predicate, state.day)
-        where = resolve_event_place(sentence, predicate)
         return EventRecord(
             id=event_id,
             doc_id=article.id,
