@@ -116,14 +116,15 @@ def resolve_event_place(sentence: Span, trigger: Token) -> Place | None:
     Of the locative place mentions in the trigger's clause, the one hanging closest to the
     trigger wins; on a tie, one the gazetteer knows, then the first in the sentence.
     """
-    chain = anchors(trigger)
     mentions = _mentions(sentence)
+    located = [m for m in mentions if _is_locative(m.root)]
+    if not located:
+        return None  # most sentences: no place phrase at all, so no gazetteer work
+    chain = anchors(trigger)
     nearby = _countries_named(mentions)
     best: tuple[tuple[int, int], bool, int] | None = None
     chosen: Place | None = None
-    for mention in mentions:
-        if not _is_locative(mention.root):
-            continue
+    for mention in located:
         rank = attachment(mention.root, chain)
         if rank is None:
             continue
