@@ -1,27 +1,35 @@
-"""Test helpers for the store, ingest and export tests: a fake coder and a corpus generator.
+"""Test helpers for the store, ingest and export tests: coders and corpus generators.
 
-The fake coder is deterministic and fast: it finds known actor names and verbs in each
-sentence by plain substring search, so tests of the *plumbing* (batches, workers, crashes,
-dedup, exports) do not depend on spaCy or on the dictionaries' coverage. It is importable by
-module name so worker processes can unpickle its factory.
+Two coders, for two kinds of test:
 
-`main(CORPUS, DB, WORKERS, BATCH)` ingests with the fake coder: the crash test runs it in a
-subprocess that it can SIGKILL.
+* The fake coder is deterministic and instant: it finds known actor names and verbs in each
+  sentence by plain substring search, so tests of the *plumbing* (batches, workers, crashes,
+  dedup, exports) do not depend on spaCy or on the dictionaries' coverage.
+* The real coder (`make_real_coder`) is what users run; the acceptance tests use it on
+  `news_docs`, short news-like documents written with real actor names and verbs that the
+  built-in dictionaries code.
+
+Both factories are importable by module name, so worker processes can unpickle them. When
+TACITUS_TEST_CODER_LOG names a file, the coder appends each coded article's id to it, which
+lets the crash test kill a run part-way through coding.
+
+`main(CORPUS, DB, WORKERS, BATCH, CODER)` ingests with the `fake` or `real` coder: the crash
+tests run it in a subprocess that they can SIGKILL.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
 import json
 import os
 import random
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tacitus.records import ActorRef, Article, EventRecord, Reject
-from tacitus.sources import read_paths
+from tacitus.ingest import CoderLike, coder_version
+from tacitus.records import ActorRef, Article, EventRecord
 
 #: Actor name -> (country, sector, CAMEO actor code).
 ACTORS: dict[str, tuple[str, str | None, str]] = {
@@ -87,8 +95,7 @@ def _place(sentence: str) -> dict[str, object] | None:
 class FakeCoder:
     """Codes '<actor> <verb> <actor> ... YYYY-MM-DD' sentences; anything else yields nothing."""
 
-    def __init__(self, log: Path | None = None, verbs: Iterable[str] | None = None) -> None:
-        self.log = log
+    def __init__(self, verbs: Iterable[str] | None = None) -> None:
         self.verbs = {verb: VERBS[verb] for verb in (verbs or VERBS)}
         self.version = "fake-coder " + ("all" if verbs is None else "+".join(sorted(self.verbs)))
 
@@ -98,9 +105,6 @@ class FakeCoder:
         records: list[EventRecord] = []
         for index, match in enumerate(_SENTENCE.finditer(article.text)):
             records.extend(self._code_sentence(article, index, match.group(), match.start()))
-        if self.log is not None:
-            with self.log.open("a", encoding="utf-8") as handle:
-                handle.write(f"{article.id}\n")
         return records
 
     def code_articles(
@@ -150,19 +154,63 @@ class FakeCoder:
         return records
 
 
-def make_fake_coder() -> FakeCoder:
-    """The coder factory the tests hand to ingest (picklable: a module-level function).
+class LoggedCoder:
+    """A coder that appends each article's id to a file once it is coded: the crash tests'
+    clock, which tells them how far a run in another process has got."""
 
-    TACITUS_FAKE_CODER_LOG names a file the coder appends each coded article's id to, which
-    lets the crash test kill a run part-way through coding.
-    """
-    log = os.environ.get("TACITUS_FAKE_CODER_LOG")
-    return FakeCoder(Path(log) if log else None)
+    def __init__(self, coder: CoderLike, log: Path) -> None:
+        self.coder = coder
+        self.log = log
+        # The wrapped coder's version, so logged and unlogged runs store the same articles.
+        self.version = coder_version(coder)
+
+    def _logged(self, article: Article) -> None:
+        with self.log.open("a", encoding="utf-8") as handle:
+            handle.write(f"{article.id}\n")
+
+    def code_article(self, article: Article) -> list[EventRecord]:
+        records = self.coder.code_article(article)
+        self._logged(article)
+        return records
+
+    def code_articles(
+        self, articles: Iterable[Article]
+    ) -> Iterator[tuple[Article, list[EventRecord]]]:
+        for article, records in self.coder.code_articles(articles):
+            self._logged(article)
+            yield article, records
+
+
+#: The environment variable naming the file a coder logs coded article ids to.
+CODER_LOG_VARIABLE = "TACITUS_TEST_CODER_LOG"
+
+
+def _logged_if_asked(coder: CoderLike) -> CoderLike:
+    log = os.environ.get(CODER_LOG_VARIABLE)
+    return LoggedCoder(coder, Path(log)) if log else coder
+
+
+def make_fake_coder() -> CoderLike:
+    """The fake coder, as a factory ingest can hand to worker processes."""
+    return _logged_if_asked(FakeCoder())
 
 
 def make_accusing_coder() -> FakeCoder:
     """A coder that knows only accusations: what a changed dictionary looks like to recode."""
     return FakeCoder(verbs=["accused", "blamed", "charged"])
+
+
+@functools.cache
+def _built_coder() -> CoderLike:
+    """The real coder, built once per process: loading spaCy and the dictionaries is slow."""
+    from tacitus.events.coder import build_coder
+
+    return build_coder()
+
+
+def make_real_coder() -> CoderLike:
+    """The coder users run (built-in dictionaries), as a picklable factory."""
+    return _logged_if_asked(_built_coder())
 
 
 # --- corpora -------------------------------------------------------------------------------
@@ -197,29 +245,90 @@ class Doc:
         }
 
 
+def _day(n: int) -> str:
+    """Document number `n`'s publication day: they cycle through March 2024."""
+    return f"2024-03-{1 + n % 28:02d}"
+
+
+def _doc(n: int, sentences: Sequence[str]) -> Doc:
+    """Document number `n`: its sentences and a last one naming its number, so that no two
+    texts are alike."""
+    text = " ".join([*sentences, f"This is report number {n} in the series."])
+    return Doc(f"doc{n:04d}", f"https://news.example/{n}", f"outlet{n % 5}", _day(n), text)
+
+
 def generated_docs(count: int, seed: int = 7) -> list[Doc]:
-    """`count` documents of two to four event sentences among filler, all different."""
+    """`count` documents for the fake coder: two to four event sentences among filler."""
     rng = random.Random(seed)
     actors, verbs = sorted(ACTORS), sorted(VERBS)
     docs = []
     for n in range(count):
-        day = f"2024-03-{1 + n % 28:02d}"
+        day = _day(n)
         sentences = []
         for _ in range(rng.randint(2, 4)):
             source, target = rng.sample(actors, 2)
             verb = rng.choice(verbs)
             sentences.append(f"The {source} {verb} the {target} on {day}.")
             sentences.append(rng.choice(_FILLER))
-        sentences.append(f"This is report number {n} in the series.")
-        docs.append(
-            Doc(
-                f"doc{n:04d}",
-                f"https://news.example/{n}",
-                f"outlet{n % 5}",
-                day,
-                " ".join(sentences),
-            )
-        )
+        docs.append(_doc(n, sentences))
+    return docs
+
+
+#: Countries as news copy names them: the noun ("France") and the adjective ("French troops").
+COUNTRIES: tuple[tuple[str, str], ...] = (
+    ("Brazil", "Brazilian"),
+    ("China", "Chinese"),
+    ("Egypt", "Egyptian"),
+    ("France", "French"),
+    ("Germany", "German"),
+    ("India", "Indian"),
+    ("Iran", "Iranian"),
+    ("Israel", "Israeli"),
+    ("Japan", "Japanese"),
+    ("Kenya", "Kenyan"),
+    ("Nigeria", "Nigerian"),
+    ("Pakistan", "Pakistani"),
+    ("Russia", "Russian"),
+    ("Syria", "Syrian"),
+    ("Turkey", "Turkish"),
+    ("Ukraine", "Ukrainian"),
+)
+
+#: One-event sentences the built-in dictionaries code: {a}/{adj} is the source country's noun
+#: or adjective, {b}/{badj} the target's.
+NEWS_SENTENCES: tuple[str, ...] = (
+    "{a} urged {b} to act.",
+    "{a} called on {b} to release the prisoners.",
+    "{adj} troops attacked {b}.",
+    "{a} accused {b} of sabotage.",
+    "{a} criticized {b}.",
+    "{a} condemned {b}.",
+    "{a} praised {b}.",
+    "{adj} officials praised {b}.",
+    "{a} met with {b}.",
+    "{a} held talks with {b}.",
+    "{a} threatened {b} with sanctions.",
+    "{a} signed an agreement with {b}.",
+    "{a} sent aid to {b}.",
+    "{a} apologized to {b}.",
+    "{a} expelled {badj} diplomats.",
+    "{adj} police arrested {badj} protesters.",
+)
+
+
+def news_docs(count: int, seed: int = 11) -> list[Doc]:
+    """`count` short news-like documents for the real coder: one to three event sentences
+    between real countries, each followed half the time by a sentence of filler."""
+    rng = random.Random(seed)
+    docs = []
+    for n in range(count):
+        sentences = []
+        for _ in range(rng.randint(1, 3)):
+            (a, adj), (b, badj) = rng.sample(COUNTRIES, 2)
+            sentences.append(rng.choice(NEWS_SENTENCES).format(a=a, adj=adj, b=b, badj=badj))
+            if rng.random() < 0.5:
+                sentences.append(rng.choice(_FILLER))
+        docs.append(_doc(n, sentences))
     return docs
 
 
@@ -232,35 +341,30 @@ def write_jsonl(path: Path, docs: Iterable[Doc], extra_lines: Iterable[str] = ()
     return path
 
 
-def write_corpus(folder: Path, count: int, files: int = 4, seed: int = 7) -> Path:
-    """A folder of `files` JSON Lines files holding `count` generated documents, plus one
-    broken line per file (so every run meets rejects too)."""
-    docs = generated_docs(count, seed)
+def write_corpus(folder: Path, docs: Sequence[Doc], files: int = 4) -> Path:
+    """A folder of `files` JSON Lines files sharing `docs` between them, plus one broken line
+    per file (so every run meets rejects too)."""
     for number in range(files):
         write_jsonl(folder / f"part{number}.jsonl", docs[number::files], ["{not json"])
     return folder
 
 
-def english_reader(
-    paths: Sequence[Path], *, date_from: dt.date | None, date_to: dt.date | None
-) -> Iterator[Article | Reject]:
-    """The real reader without its language check: generated corpora are English by
-    construction, and the check is slow and (langdetect being randomised) not reproducible."""
-    return read_paths(paths, date_from=date_from, date_to=date_to, language_check=False)
+#: The coders `main` can run, by name.
+CODERS: dict[str, Callable[[], CoderLike]] = {"fake": make_fake_coder, "real": make_real_coder}
 
 
 def main(argv: list[str]) -> int:
-    """Ingest a corpus with the fake coder (what the crash test runs and kills)."""
+    """Ingest CORPUS into DB with WORKERS workers, batches of BATCH and the CODER named (what
+    the crash tests run and kill)."""
     from tacitus.ingest import ingest
 
-    corpus, db, workers, batch = argv
+    corpus, db, workers, batch, coder = argv
     ingest(
         [Path(corpus)],
         Path(db),
         workers=int(workers),
         batch_size=int(batch),
-        coder_factory=make_fake_coder,
-        reader=english_reader,
+        coder_factory=CODERS[coder],
         progress=False,
     )
     return 0

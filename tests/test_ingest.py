@@ -20,10 +20,13 @@ import pytest
 from tacitus.ingest import IngestSummary, ingest, recode
 from tacitus.store import Store
 from tests.ingest_support import (
-    english_reader,
+    CODER_LOG_VARIABLE,
+    Doc,
     generated_docs,
     make_accusing_coder,
     make_fake_coder,
+    make_real_coder,
+    news_docs,
     write_corpus,
     write_jsonl,
 )
@@ -57,7 +60,7 @@ REJECT_ROWS = "SELECT file, position, reason FROM rejects"
 
 
 def test_a_second_ingest_of_the_same_corpus_adds_nothing(tmp_path: Path) -> None:
-    corpus = write_corpus(tmp_path / "corpus", 40)
+    corpus = write_corpus(tmp_path / "corpus", generated_docs(40))
     db = tmp_path / "t.duckdb"
     first = _ingest([corpus], db)
     counts = [_count(db, t) for t in ("articles", "events", "rejects", "dedup_events")]
@@ -83,7 +86,7 @@ def test_a_grown_corpus_codes_only_the_new_documents(tmp_path: Path) -> None:
 
 
 def test_workers_store_exactly_what_one_process_stores(tmp_path: Path) -> None:
-    corpus = write_corpus(tmp_path / "corpus", 60)
+    corpus = write_corpus(tmp_path / "corpus", generated_docs(60))
     _ingest([corpus], tmp_path / "one.duckdb", batch_size=7)
     summary = _ingest([corpus], tmp_path / "two.duckdb", batch_size=7, workers=2)
     assert summary.coded == 60
@@ -107,7 +110,7 @@ def test_a_document_the_coder_fails_on_is_rejected_and_its_batch_kept(tmp_path: 
 
 
 def test_the_date_window_limits_what_is_read(tmp_path: Path) -> None:
-    corpus = write_corpus(tmp_path / "corpus", 56)
+    corpus = write_corpus(tmp_path / "corpus", generated_docs(56))
     db = tmp_path / "t.duckdb"
     summary = _ingest([corpus], db, date_from=dt.date(2024, 3, 10), date_to=dt.date(2024, 3, 11))
     published = _rows(db, "SELECT DISTINCT published FROM articles")
@@ -116,7 +119,7 @@ def test_the_date_window_limits_what_is_read(tmp_path: Path) -> None:
 
 
 def test_recode_replaces_every_articles_events_and_rebuilds_dedup(tmp_path: Path) -> None:
-    corpus = write_corpus(tmp_path / "corpus", 30)
+    corpus = write_corpus(tmp_path / "corpus", generated_docs(30))
     db = tmp_path / "t.duckdb"
     first = _ingest([corpus], db)
     summary = recode(db, make_accusing_coder, batch_size=8, progress=False)
@@ -131,7 +134,7 @@ def test_recode_replaces_every_articles_events_and_rebuilds_dedup(tmp_path: Path
 
 
 def test_without_a_terminal_progress_is_plain_lines(tmp_path: Path) -> None:
-    corpus = write_corpus(tmp_path / "corpus", 12)
+    corpus = write_corpus(tmp_path / "corpus", generated_docs(12))
     stream = io.StringIO()
     _ingest([corpus], tmp_path / "t.duckdb", progress=True, stream=stream)
     lines = stream.getvalue().splitlines()
@@ -144,15 +147,94 @@ def test_bad_settings_are_refused(tmp_path: Path) -> None:
         _ingest([tmp_path], tmp_path / "t.duckdb", workers=0)
 
 
+# --- the real coder --------------------------------------------------------------------------
+
+
+def _real(paths: list[Path], db: Path, **options: Any) -> IngestSummary:
+    """An ingest with the coder users run (built once per test process, so it is shared)."""
+    return _ingest(paths, db, coder_factory=make_real_coder, **options)
+
+
+def test_with_the_real_coder_a_second_ingest_adds_no_rows(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus", news_docs(60))
+    db = tmp_path / "t.duckdb"
+    tables = ("articles", "events", "rejects", "dedup_events", "event_mentions")
+    first = _real([corpus], db)
+    counts = [_count(db, t) for t in tables]
+    rows = [_rows(db, query) for query in (EVENT_ROWS, ARTICLE_ROWS, DEDUP_ROWS)]
+    second = _real([corpus], db)
+    assert (first.coded, first.rejected) == (60, 4)
+    assert first.events == counts[1] > 60
+    assert (second.read, second.coded, second.skipped, second.events) == (60, 0, 60, 0)
+    assert [_count(db, t) for t in tables] == counts
+    assert [_rows(db, query) for query in (EVENT_ROWS, ARTICLE_ROWS, DEDUP_ROWS)] == rows
+
+
+def _report(name: str, outlet: str, day: str, text: str) -> Doc:
+    return Doc(name, f"https://news.example/{name}", outlet, day, text)
+
+
+# One attack (Syrian troops on Turkey, Tuesday 5 March 2024) told by four articles from three
+# outlets in four wordings, twice in the first article; dates are the article's own day or
+# "on Tuesday" written later in the week. The same day the same troops also threatened Turkey
+# (another type), and on Friday attacked again (another day).
+REPORTS = [
+    _report(
+        "ledger-1",
+        "The Ledger",
+        "2024-03-05",
+        "Syrian troops attacked Turkey. "
+        "Ankara said the Syrian army had attacked Turkey without warning.",
+    ),
+    _report(
+        "post-1",
+        "Border Post",
+        "2024-03-06",
+        "Syrian soldiers launched an attack on Turkey on Tuesday. "
+        "Officials spoke to reporters after the meeting.",
+    ),
+    _report(
+        "wire-1",
+        "Evening Wire",
+        "2024-03-05",
+        "Residents fled the border villages. "
+        "Turkey was attacked by Syrian troops, the governor said.",
+    ),
+    _report("ledger-2", "The Ledger", "2024-03-07", "The Syrian army fired on Turkey on Tuesday."),
+    _report("wire-2", "Evening Wire", "2024-03-05", "Syrian troops also threatened Turkey."),
+    _report("post-2", "Border Post", "2024-03-09", "On Friday Syrian troops attacked Turkey."),
+]
+
+
+def test_with_the_real_coder_differently_worded_reports_become_one_event(tmp_path: Path) -> None:
+    corpus = write_jsonl(tmp_path / "corpus" / "reports.jsonl", REPORTS)
+    db = tmp_path / "t.duckdb"
+    summary = _real([corpus], db)
+    dyad = _rows(
+        db,
+        "SELECT event_date, cameo_base, num_mentions, num_articles, num_sources, first_url,"
+        " is_root_event FROM dedup_events"
+        " WHERE actor_cameo = 'SYRMIL' AND recipient_cameo = 'TUR'",
+    )
+    url = "https://news.example/"
+    assert dyad == [
+        (dt.date(2024, 3, 5), "130", 1, 1, 1, f"{url}wire-2", True),
+        (dt.date(2024, 3, 5), "190", 5, 4, 3, f"{url}ledger-1", True),
+        (dt.date(2024, 3, 8), "190", 1, 1, 1, f"{url}post-2", True),
+    ]
+    assert _count(db, "event_mentions") == _count(db, "events") == summary.events
+    assert _count(db, "dedup_events") == summary.dedup_events
+
+
 # --- SIGKILL ---------------------------------------------------------------------------------
 
 
-def _start(corpus: Path, db: Path, log: Path) -> subprocess.Popen[bytes]:
+def _start(corpus: Path, db: Path, log: Path, coder: str) -> subprocess.Popen[bytes]:
     """An ingest with two workers and small batches, in a process the test can kill."""
     code = "import sys; from tests.ingest_support import main; sys.exit(main(sys.argv[1:]))"
-    env = {**os.environ, "TACITUS_FAKE_CODER_LOG": str(log)}
+    env = {**os.environ, CODER_LOG_VARIABLE: str(log)}
     return subprocess.Popen(
-        [sys.executable, "-c", code, str(corpus), str(db), "2", "16"],
+        [sys.executable, "-c", code, str(corpus), str(db), "2", "16", coder],
         cwd=REPO,
         env=env,
         stderr=subprocess.PIPE,
@@ -216,14 +298,16 @@ def _by_document(db: Path) -> dict[str, list[tuple[Any, ...]]]:
     return grouped
 
 
-def test_sigkill_at_random_moments_then_rerun_equals_a_clean_run(tmp_path: Path) -> None:
-    corpus = write_corpus(tmp_path / "corpus", 320)
-    clean = tmp_path / "clean.duckdb"
-    _ingest([corpus], clean, batch_size=16, reader=english_reader)
+def _kill_five_times_then_finish(
+    corpus: Path, clean: Path, tmp_path: Path, coder: str, seed: int
+) -> None:
+    """Run the ingest of `corpus` in a subprocess, SIGKILL it at five random moments, check
+    the store after each kill, run it to the end, and compare every table with `clean`'s."""
     clean_events = _by_document(clean)
-    crashed, log, rng = tmp_path / "crashed.duckdb", tmp_path / "coded.log", random.Random(2024)
+    crashed, log, rng = tmp_path / "crashed.duckdb", tmp_path / "coded.log", random.Random(seed)
     for _ in range(5):
-        code, workers = _kill_after(_start(corpus, crashed, log), log, rng.randint(1, 50), rng)
+        run = _start(corpus, crashed, log, coder)
+        code, workers = _kill_after(run, log, rng.randint(1, 50), rng)
         assert code == -signal.SIGKILL
         assert _wait_gone(workers) == set()  # orphaned workers notice and exit
         if crashed.exists():
@@ -233,11 +317,33 @@ def test_sigkill_at_random_moments_then_rerun_equals_a_clean_run(tmp_path: Path)
             assert stored >= set(events)
             for key in stored:
                 assert events.get(key, []) == clean_events.get(key, [])
-    finish = _start(corpus, crashed, log)
-    _, errors = finish.communicate(timeout=120)
+    finish = _start(corpus, crashed, log, coder)
+    _, errors = finish.communicate(timeout=300)
     assert finish.returncode == 0, errors.decode()
     for query in (EVENT_ROWS, ARTICLE_ROWS, DEDUP_ROWS, REJECT_ROWS):
         assert _rows(crashed, query) == _rows(clean, query)
+
+
+@pytest.mark.slow
+def test_sigkill_with_the_real_coder_then_rerun_equals_a_clean_run(tmp_path: Path) -> None:
+    """The acceptance check: 320 news-like documents coded by the real coder in two workers,
+    killed five times; the finished store equals a clean single-process run's, row for row."""
+    corpus = write_corpus(tmp_path / "corpus", news_docs(320))
+    clean = tmp_path / "clean.duckdb"
+    summary = _real([corpus], clean, batch_size=16)
+    assert (summary.coded, summary.rejected) == (320, 4)
+    assert summary.events > 300
+    _kill_five_times_then_finish(corpus, clean, tmp_path, "real", seed=2025)
+
+
+def test_sigkill_while_the_run_writes_then_rerun_equals_a_clean_run(tmp_path: Path) -> None:
+    """The same check with the instant fake coder, which makes the *writing* process the busy
+    one: its kills mostly land inside DuckDB writes, commits and the final dedup, where the
+    real coder's land mostly while the run waits on its workers."""
+    corpus = write_corpus(tmp_path / "corpus", generated_docs(320))
+    clean = tmp_path / "clean.duckdb"
+    _ingest([corpus], clean, batch_size=16)
+    _kill_five_times_then_finish(corpus, clean, tmp_path, "fake", seed=2024)
 
 
 class _Terminal(io.StringIO):
@@ -248,7 +354,7 @@ class _Terminal(io.StringIO):
 
 
 def test_on_a_terminal_progress_is_a_rich_bar_with_counts(tmp_path: Path) -> None:
-    corpus = write_corpus(tmp_path / "corpus", 12)
+    corpus = write_corpus(tmp_path / "corpus", generated_docs(12))
     stream = _Terminal()
     summary = _ingest([corpus], tmp_path / "t.duckdb", progress=True, stream=stream)
     shown = stream.getvalue()
