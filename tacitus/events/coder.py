@@ -111,7 +111,15 @@ class _DocState:
 
     article: Article
     day: dt.date | None
-    history: list[CodedActor] = field(default_factory=list)
+    sentences: list[tuple[Span, list[Mention]]] = field(default_factory=list)
+    _history: list[CodedActor] | None = None
+
+    def history(self) -> list[CodedActor]:
+        """Actors of the sentences coded so far, worked out only when a pronoun needs them."""
+        if self._history is None:
+            self._history = [a for sentence, mentions in self.sentences
+                             for a in _sentence_actors(sentence, mentions)]
+        return self._history
     quotes: list[tuple[int, int]] = field(default_factory=list)
     countries: Counter[str] = field(default_factory=Counter)
 
@@ -202,7 +210,8 @@ class Coder:
         records: list[EventRecord] = []
         for plan in plans:
             records.extend(self._emit(plan, index, state))
-        state.history.extend(_sentence_actors(sentence, mentions))
+        state.sentences.append((sentence, mentions))
+        state._history = None
         return records
 
     def _plan(
@@ -673,7 +682,7 @@ def _antecedent(pronoun: Token, mentions: list[Mention], state: _DocState
                 ) -> CodedActor | None:
     """The last actor before the pronoun; he/she prefer people and role-coded actors."""
     here = [a for a in _sentence_actors(pronoun.sent, mentions) if a.end <= pronoun.i]
-    earlier = [a for a in [*state.history, *here] if a.end <= pronoun.i]
+    earlier = [a for a in [*state.history(), *here] if a.end <= pronoun.i]
     if pronoun.lower_ in _PERSON_PRONOUNS:
         people = [a for a in earlier if a.kind in ("person", "agent") or len(a.cameo) > 3]
         earlier = people or earlier
