@@ -1,5 +1,8 @@
 """Ingest throughput with one and two workers, and peak memory at 1,000 and 10,000 documents.
 
+Four ingests: 3,000 documents with one worker and with two (throughput), then 1,000 and
+10,000 documents with two workers (memory); `--docs`, `--small` and `--large` change the sizes.
+
 Every ingest runs in a fresh Python process, as `tacitus ingest` would: the real reader (with
 its language check), the real coder (built-in dictionaries) and a new DuckDB file.
 
@@ -169,32 +172,40 @@ def describe(label: str, m: Measurement) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--small", type=int, default=1000, help="documents, small corpus")
-    parser.add_argument("--large", type=int, default=10000, help="documents, large corpus")
+    parser.add_argument(
+        "--docs", type=int, default=3000, help="documents coded with 1 and with 2 workers"
+    )
+    parser.add_argument("--small", type=int, default=1000, help="documents, small memory run")
+    parser.add_argument("--large", type=int, default=10000, help="documents, large memory run")
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
     args = parser.parse_args(argv)
+    runs: dict[str, Measurement] = {}
     with tempfile.TemporaryDirectory(prefix="tacitus-bench-") as tmp:
         root = Path(tmp)
-        small = write_news_corpus(root / "small", args.small)
-        large = write_news_corpus(root / "large", args.large)
-        one = measure(small, root / "one.duckdb", 1, args.batch_size)
-        two = measure(small, root / "two.duckdb", 2, args.batch_size)
-        big = measure(large, root / "big.duckdb", 2, args.batch_size)
-    print(f"{os.cpu_count()} CPUs")
+        plan = [("one", args.docs, 1), ("two", args.docs, 2)]
+        plan += [("small", args.small, 2), ("large", args.large, 2)]
+        for name, docs, workers in plan:
+            corpus = root / f"corpus-{docs}"
+            if not corpus.exists():
+                write_news_corpus(corpus, docs)
+            runs[name] = measure(corpus, root / f"{name}.duckdb", workers, args.batch_size)
+    print(f"{os.cpu_count()} CPUs, batches of {args.batch_size}")
     print(HEADER)
-    print(describe(f"{args.small:,}, 1 worker", one))
-    print(describe(f"{args.small:,}, 2 workers", two))
-    print(describe(f"{args.large:,}, 2 workers", big))
+    for name, docs, workers in plan:
+        label = f"{docs:,}, {workers} worker{'s' if workers > 1 else ''}"
+        print(describe(label, runs[name]))
+    one, two, small, large = (runs[name] for name in ("one", "two", "small", "large"))
     steady = ""
     if two.steady_docs_per_second and one.steady_docs_per_second:
         steady = f", {two.steady_docs_per_second / one.steady_docs_per_second:.2f} steady"
     ratio = two.docs_per_second / one.docs_per_second
-    print(f"throughput 2 workers / 1 worker: {ratio:.2f} end to end{steady}")
+    print(f"throughput 2 workers / 1 worker ({args.docs:,} documents):")
+    print(f"  {ratio:.2f} end to end{steady}")
+    print(f"peak RSS {args.large:,} / {args.small:,} documents (2 workers):")
     print(
-        f"peak RSS {args.large:,} / {args.small:,} documents (2 workers):"
-        f" run {big.parent_peak_mib / two.parent_peak_mib:.2f},"
-        f" largest worker {big.worker_peak_mib / two.worker_peak_mib:.2f},"
-        f" all at most {big.total_peak_mib / two.total_peak_mib:.2f}"
+        f"  run {large.parent_peak_mib / small.parent_peak_mib:.2f},"
+        f" largest worker {large.worker_peak_mib / small.worker_peak_mib:.2f},"
+        f" all at most {large.total_peak_mib / small.total_peak_mib:.2f}"
     )
 
 

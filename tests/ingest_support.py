@@ -295,7 +295,7 @@ COUNTRIES: tuple[tuple[str, str], ...] = (
 )
 
 #: One-event sentences the built-in dictionaries code: {a}/{adj} is the source country's noun
-#: or adjective, {b}/{badj} the target's.
+#: or adjective, {b}/{badj} the target's. Some name a city, so places get resolved too.
 NEWS_SENTENCES: tuple[str, ...] = (
     "{a} urged {b} to act.",
     "{a} called on {b} to release the prisoners.",
@@ -307,12 +307,13 @@ NEWS_SENTENCES: tuple[str, ...] = (
     "{adj} officials praised {b}.",
     "{a} met with {b}.",
     "{a} held talks with {b}.",
+    "{a} held talks with {b} in Geneva.",
     "{a} threatened {b} with sanctions.",
-    "{a} signed an agreement with {b}.",
+    "{a} signed an agreement with {b} in Vienna.",
     "{a} sent aid to {b}.",
     "{a} apologized to {b}.",
     "{a} expelled {badj} diplomats.",
-    "{adj} police arrested {badj} protesters.",
+    "{adj} police arrested {badj} protesters in Brussels.",
 )
 
 
