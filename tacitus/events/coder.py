@@ -41,7 +41,7 @@ from tacitus.events.modality import (
     plover_auxiliary_mode,
 )
 from tacitus.events.ontology import combine, negatable, negate
-from tacitus.events.patterns import Match, best_match
+from tacitus.events.patterns import Match, best_match, prepare
 from tacitus.events.speech import (
     governing_speech_verb,
     in_quote,
@@ -269,8 +269,9 @@ class Coder:
         complement = _complement_region(predicate, own)
         for after in (own, complement) if complement is not own else (own,):
             entry, match = entries[0], None
+            regions = prepare(before, after)
             for candidate in entries:
-                found = best_match(candidate.patterns, before, after, heads)
+                found = best_match(candidate.patterns, before, after, heads, regions)
                 if found and (match is None or len(found.tokens) > len(match.tokens)):
                     entry, match = candidate, found
             if match is not None:

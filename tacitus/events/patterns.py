@@ -353,12 +353,20 @@ def _index(patterns: Sequence[Pattern]) -> _Index:
     return cached[1]
 
 
+def prepare(before: Sequence[Token], after: Sequence[Token]) -> Regions:
+    """Word forms and positions of a predicate's regions, computed once for all its entries."""
+    return _regions(sorted(before, key=lambda t: t.i), after)
+
+
 def best_match(patterns: Sequence[Pattern], before: Sequence[Token], after: Sequence[Token],
-               heads: frozenset[int] | None = None) -> Match | None:
+               heads: frozenset[int] | None = None, regions: Regions | None = None
+               ) -> Match | None:
     """The most specific matching pattern (see `_rank`); the first listed among equals."""
+    if not patterns:
+        return None
     compound_subject = heads is not None and len(heads) > 1
     before = sorted(before, key=lambda t: t.i)
-    regions = _regions(before, after)
+    regions = regions or _regions(before, after)
     present_before = frozenset(regions[2])
     present_after = frozenset(regions[3])
     present = present_before | present_after

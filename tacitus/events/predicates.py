@@ -16,6 +16,7 @@ from tacitus.dictionaries.model import Dictionaries, PredicateEntry
 
 _VERB_TAGS = ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ")
 _NOT_PREDICATES = frozenset({"be", "have", "do"})
+_OPEN_CLASSES = frozenset({"VERB", "AUX", "NOUN", "PROPN", "ADJ"})
 
 
 class PredicateIndex:
@@ -32,10 +33,13 @@ class PredicateIndex:
 
     def entries(self, token: Token) -> list[PredicateEntry]:
         """Entries the token can stand for, multi-word ones first, surface form before lemma."""
-        if token.lemma_.lower() in _NOT_PREDICATES and token.pos_ == "AUX":
+        pos = token.pos_
+        if pos not in _OPEN_CLASSES:
+            return []  # most tokens: no dictionary work at all
+        if pos == "AUX" and token.lemma_.lower() in _NOT_PREDICATES:
             return []
-        is_verb = token.pos_ == "VERB" or token.tag_ in _VERB_TAGS
-        is_noun = token.pos_ in ("NOUN", "PROPN")
+        is_verb = pos == "VERB" or token.tag_ in _VERB_TAGS
+        is_noun = pos in ("NOUN", "PROPN")
         table = self._verbs if is_verb else self._nouns if is_noun else None
         if table is None:
             return []
