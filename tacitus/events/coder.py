@@ -19,6 +19,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+import tacitus
 from tacitus.actors.codes import actor_ref
 from tacitus.actors.matcher import (
     ActorMatcher,
@@ -149,6 +150,24 @@ class Coder:
 
         self.predicates = PredicateIndex(self.dictionaries)
         self.actors = ActorMatcher(self.dictionaries)
+        self._version: str | None = None
+
+    @property
+    def version(self) -> str:
+        """What coded an article: Tacitus's version and a digest of the loaded dictionaries,
+        so that a store can tell which articles a dictionary change left to re-code."""
+        if self._version is None:
+            digest = hashlib.sha1(usedforsecurity=False)
+            for entry in self.dictionaries.predicates:
+                digest.update(f"{entry.lemma}|{entry.code}|{entry.origin}|".encode())
+                for pattern in entry.patterns:
+                    digest.update(f"{pattern.rule}|{pattern.code}|".encode())
+            for actor in self.dictionaries.actors:
+                digest.update(f"{' '.join(actor.words)}|{actor.codes}|".encode())
+            for agent in self.dictionaries.agents:
+                digest.update(f"{' '.join(agent.words)}|{agent.code}|".encode())
+            self._version = f"tacitus {tacitus.__version__} dictionaries {digest.hexdigest()[:12]}"
+        return self._version
 
     @property
     def nlp(self) -> Language:
