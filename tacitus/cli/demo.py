@@ -65,6 +65,7 @@ def run_demo(db_path: Path, top: int = 10) -> int:
         f"  tacitus export --db {db_path} --format gdelt --out out/     # GDELT 2.0 event file\n"
         f"  tacitus export --db {db_path} --format parquet --out out/   # Parquet by date\n"
         "  tacitus code ARTICLE.txt --format table --explain          # one article, explained\n"
-        f"  duckdb {db_path} \"SELECT * FROM dedup_events LIMIT 5\"      # SQL on the events"
+        f"  python -c \"import duckdb; print(duckdb.connect('{db_path}', read_only=True)"
+        f".sql('SELECT * FROM dedup_events LIMIT 5'))\"   # SQL on the events"
     )
     return 0
