@@ -423,7 +423,8 @@ class Coder:
                 if listed:
                     coded.extend(listed)
                     continue
-                actor = code_phrase(conjunct, mentions)
+                actor = _named_in_apposition(conjunct, mentions) or code_phrase(conjunct,
+                                                                                mentions)
                 if actor is None and conjunct.lower_ in _PRONOUNS:
                     actor = _antecedent(conjunct, mentions, state)
                 if actor is None:
@@ -645,6 +646,22 @@ def _sentence_actors(sentence: Span, mentions: list[Mention]) -> list[CodedActor
             if actor:
                 coded.append(actor)
     return coded
+
+
+def _named_in_apposition(head: Token, mentions: list[Mention]) -> CodedActor | None:
+    """"Dr Assad's chief backer on the council, Russia, remained ...": a common noun that is
+    no role of ours, named by a proper noun beside it, is that proper noun's actor (the
+    possessor names a relation, not the actor)."""
+    if head.pos_ != "NOUN" or any(m.agent and m.start <= head.i < m.end for m in mentions):
+        return None
+    nested = [o for p in head.children if p.dep_ == "prep" for o in p.children
+              if o.dep_ == "pobj"]  # the parser may hang the name on "... on the council"
+    for child in [*head.children, *(c for o in nested for c in o.children)]:
+        if child.dep_ == "appos" and child.pos_ == "PROPN":
+            named = code_phrase(child, mentions)
+            if named is not None and not named.cameo.startswith("---"):
+                return named
+    return None
 
 
 def _listed_modifiers(head: Token, mentions: list[Mention]) -> list[CodedActor]:
