@@ -153,11 +153,6 @@ class Pattern:
     example: str | None = None
     reciprocal: bool = False
 
-    @property
-    def weight(self) -> int:
-        """How specific the pattern is: the more words it asks for, the more it wins."""
-        return _count_words(self.before) + _count_words(self.after)
-
     @cached_property
     def required_before(self) -> frozenset[str]:
         """Words that must occur before `*`: a cheap test before the real match."""
@@ -192,18 +187,6 @@ def _plain_words(elements: tuple[Element, ...]) -> list[str]:
         elif isinstance(element, Phrase | PrepPhrase):
             words.extend(_plain_words(element.elements))
     return words
-
-
-def _count_words(elements: tuple[Element, ...]) -> int:
-    total = 0
-    for element in elements:
-        if isinstance(element, Word):
-            total += 1
-        elif isinstance(element, Alternatives):
-            total += min((len(option) for option in element.options), default=0)
-        elif isinstance(element, Phrase | PrepPhrase):
-            total += _count_words(element.elements)
-    return total
 
 
 @dataclass

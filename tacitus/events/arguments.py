@@ -9,8 +9,6 @@ prepositional objects in order. Pronouns go to the last compatible actor before 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-
 from spacy.tokens import Token
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "expl")
@@ -130,11 +128,3 @@ def object_heads(predicate: Token, skip_locative: bool) -> list[Token]:
                     found.append(obj)
                     queue.append(obj)
     return found
-
-
-def first_coded(heads: Sequence[Token], code: Callable[[Token], list[object]]) -> list[Token]:
-    """The first head (in the given order) whose phrase codes as an actor."""
-    for head in heads:
-        if code(head):
-            return [head]
-    return []

@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +43,7 @@ from tacitus.events.modality import (
 )
 from tacitus.events.ontology import combine, negatable, negate
 from tacitus.events.patterns import Match, best_match, prepare
+from tacitus.events.predicates import PredicateIndex
 from tacitus.events.speech import (
     governing_speech_verb,
     in_quote,
@@ -146,8 +147,6 @@ class Coder:
         self.dictionaries = dictionaries if dictionaries is not None else load_dictionaries()
         self.options = options or CoderOptions(keep_modal=self.settings.keep_modal)
         self._nlp = nlp
-        from tacitus.events.predicates import PredicateIndex
-
         self.predicates = PredicateIndex(self.dictionaries)
         self.actors = ActorMatcher(self.dictionaries)
         self._version: str | None = None
@@ -505,11 +504,6 @@ class Coder:
         )
 
 
-def _regions(predicate: Token) -> tuple[list[Token], list[Token]]:
-    """The subject region and the predicate's own region (see the two functions below)."""
-    return _subject_region(predicate), _own_region(predicate)
-
-
 def _subject_region(predicate: Token) -> list[Token]:
     """Words a pattern may ask for before `*`: the subject phrase, nearest word first."""
     heads = [c for c in predicate.children if c.dep_ in arguments.SUBJECT_DEPS]
@@ -603,12 +597,9 @@ def _apply_slots(
     targets: list[CodedActor],
     doc: Doc,
     mentions: list[Mention],
-    code: object,
+    coder: Callable[[Token], list[CodedActor]],
 ) -> tuple[list[CodedActor], list[CodedActor]]:
     """A `$` or `+` in a pattern says where the source or target is, overriding the parse."""
-    from collections.abc import Callable
-
-    coder: Callable[[Token], list[CodedActor]] = code  # type: ignore[assignment]
     if any(isinstance(e, Slot) and e.kind == "+" for e in match.pattern.before) and subjects:
         targets = subjects
     if match.source_from is not None:
@@ -625,10 +616,7 @@ def _apply_slots(
 
 
 def _first_actor_from(doc: Doc, start: int, mentions: list[Mention],
-                      coder: object) -> list[CodedActor]:
-    from collections.abc import Callable
-
-    code: Callable[[Token], list[CodedActor]] = coder  # type: ignore[assignment]
+                      code: Callable[[Token], list[CodedActor]]) -> list[CodedActor]:
     for mention in sorted(mentions, key=lambda m: m.start):
         if mention.start >= start:
             found = code(phrase_head(doc[mention.end - 1]))

@@ -273,20 +273,6 @@ def match_pattern(pattern: Pattern, before: Sequence[Token], after: Sequence[Tok
     )
 
 
-def reversed_elements(elements: Sequence[Element]) -> tuple[Element, ...]:
-    """Elements in reverse order, phrases included, for matching leftwards from `*`."""
-    flipped: list[Element] = []
-    for element in reversed(elements):
-        if isinstance(element, Phrase):
-            flipped.append(Phrase(reversed_elements(element.elements)))
-        elif isinstance(element, Alternatives):
-            flipped.append(Alternatives(element.name, tuple(
-                tuple(reversed(option)) for option in element.options)))
-        else:
-            flipped.append(element)
-    return tuple(flipped)
-
-
 def _rank(match: Match, compound_subject: bool) -> tuple[int, int, int]:
     """Most words matched; then a prepositional phrase; then `%` for a compound subject."""
     has_prep = any(isinstance(e, PrepPhrase) for e in match.pattern.after)
