@@ -18,3 +18,9 @@ def language_data(name: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValueError(f"tacitus/data/language/{name}.yaml must hold a mapping")
     return data
+
+
+@cache
+def word_set(name: str) -> frozenset[str]:
+    """One closed word class from `tacitus/data/language/words.yaml` (cached)."""
+    return frozenset(language_data("words")[name])

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from tacitus.dictionaries.model import ActorEntry, AgentEntry, Dictionaries
+from tacitus.language import word_set
 
 _INFLECTIONS = ("S", "ES", "'S")
 _PHRASE_EXCLUDED_DEPS = {
     "relcl", "acl", "appos", "conj", "cc", "punct", "advcl", "ccomp", "xcomp", "parataxis",
     "preconj", "dep", "nsubj", "nsubjpass", "aux", "auxpass",
 }
-_OWNER_PREPS = {"of", "in", "from"}
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ def phrase_tokens(head: Token, role_heads: frozenset[int] = frozenset()) -> list
             continue
         if child.dep_ == "prep":
             owner = child.lower_ == "of" or (
-                child.lower_ in _OWNER_PREPS and head.i in role_heads
+                child.lower_ in word_set("owner_prepositions") and head.i in role_heads
             )
             if owner:
                 tokens.extend(t for obj in child.children if obj.dep_ == "pobj"

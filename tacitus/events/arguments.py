@@ -11,14 +11,11 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from tacitus.language import word_set
+
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "expl")
 OBJECT_DEPS = ("dobj", "dative", "oprd", "attr", "obj", "iobj")
-LOCATIVE_PREPS = frozenset(
-    {"in", "at", "near", "inside", "outside", "across", "throughout", "within", "around", "into",
-     "from", "during", "since", "after", "before", "until", "over", "under", "via", "through"}
-)
 OBJECT_CONTROL_HEADS_DEP = ("dobj", "dative", "obj")
-_RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
 
 
 def is_passive(predicate: Token) -> bool:
@@ -66,7 +63,7 @@ def subject_heads(predicate: Token) -> list[Token]:
         return candidates[0] if candidates else []
     subjects = [c for c in predicate.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
     if subjects:
-        if subjects[0].lower_ in _RELATIVE_PRONOUNS and predicate.dep_ == "relcl":
+        if subjects[0].lower_ in word_set("relative_pronouns") and predicate.dep_ == "relcl":
             return [predicate.head]
         return subjects  # "Lions, tigers, and Gondor" can come out as two subjects
     link = predicate.dep_
@@ -111,7 +108,7 @@ def object_heads(predicate: Token, skip_locative: bool) -> list[Token]:
         if child.dep_ == "prt":
             found.extend(o for o in child.children if o.dep_ == "pobj")
         if child.dep_ in ("prep", "dative") and child.lower_ != "by":
-            if skip_locative and child.lower_ in LOCATIVE_PREPS:
+            if skip_locative and child.lower_ in word_set("locative_prepositions"):
                 continue
             found.extend(o for o in child.children if o.dep_ in ("pobj", "pcomp"))
     # objects of prepositions inside the objects ("resumption of ties with Osgiliath")
@@ -120,7 +117,8 @@ def object_heads(predicate: Token, skip_locative: bool) -> list[Token]:
     while queue:
         head = queue.pop(0)
         for child in head.children:
-            if child.dep_ != "prep" or (skip_locative and child.lower_ in LOCATIVE_PREPS):
+            locative = child.lower_ in word_set("locative_prepositions")
+            if child.dep_ != "prep" or (skip_locative and locative):
                 continue
             for obj in child.children:
                 if obj.dep_ == "pobj" and obj.i not in seen:

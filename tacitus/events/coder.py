@@ -50,12 +50,11 @@ from tacitus.events.speech import (
     quote_spans,
     quote_speaker_verb,
 )
+from tacitus.language import word_set
 from tacitus.nlp import load_nlp
 from tacitus.records import Article, EventRecord, Modality
 from tacitus.resolve import DateResolution, Place, resolve_event_date, resolve_event_place
 
-_PRONOUNS = frozenset({"he", "she", "it", "they", "him", "her", "them", "we", "i"})
-_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _COMPLEMENTS = ("ccomp", "xcomp", "advcl", "conj", "parataxis", "csubj")
 _LOWER_LINKS = ("xcomp", "ccomp", "advcl")
 _STATEMENT = "010"
@@ -424,7 +423,7 @@ class Coder:
                     continue
                 actor = _named_in_apposition(conjunct, mentions) or code_phrase(conjunct,
                                                                                 mentions)
-                if actor is None and conjunct.lower_ in _PRONOUNS:
+                if actor is None and conjunct.lower_ in word_set("pronouns"):
                     actor = _antecedent(conjunct, mentions, state)
                 if actor is None:
                     continue
@@ -711,7 +710,7 @@ def _antecedent(pronoun: Token, mentions: list[Mention], state: _DocState
     """The last actor before the pronoun; he/she prefer people and role-coded actors."""
     here = [a for a in _sentence_actors(pronoun.sent, mentions) if a.end <= pronoun.i]
     earlier = [a for a in [*state.history(), *here] if a.end <= pronoun.i]
-    if pronoun.lower_ in _PERSON_PRONOUNS:
+    if pronoun.lower_ in word_set("person_pronouns"):
         people = [a for a in earlier if a.kind in ("person", "agent") or len(a.cameo) > 3]
         earlier = people or earlier
     return earlier[-1] if earlier else None
