@@ -19,6 +19,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from tacitus.cli.serve import add_serve_parser, run_serve
 from tacitus.dictionaries.errors import DictionaryError
 from tacitus.evaluate.gold import read_gold, score
 from tacitus.events.coder import Coder, CoderOptions, build_coder
@@ -107,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
                             help="use only the --dictionary files")
     plover_gsr.add_argument("--keep-modal", action="store_true",
                             help="keep negated, hypothetical, conditional and future events")
+    add_serve_parser(commands)
     return parser
 
 
@@ -261,6 +263,7 @@ _COMMANDS = {
     "export": _run_export,
     "demo": _run_demo,
     "eval-plover": _run_eval_plover,
+    "serve": run_serve,
 }
 
 
