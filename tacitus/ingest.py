@@ -318,6 +318,23 @@ class _InputSizes:
 # --- ingest --------------------------------------------------------------------------------
 
 
+def new_articles(articles: Sequence[Article], store: Store, pending: set[str]) -> list[Article]:
+    """The articles to code: those whose key is neither stored nor in `pending` (handed out
+    earlier in the run), each key once. Their keys join `pending` until they are written.
+
+    One store query for the whole list; the Dask path (tacitus.scale) skips the same way.
+    """
+    keys = [doc_key(a) for a in articles]
+    known = store.existing_keys(keys) | pending
+    fresh: list[Article] = []
+    for article, key in zip(articles, keys, strict=True):
+        if key not in known:
+            known.add(key)
+            pending.add(key)
+            fresh.append(article)
+    return fresh
+
+
 def _work_units(
     items: Iterable[Article | Reject],
     store: Store,
@@ -335,15 +352,9 @@ def _work_units(
     waiting: list[Article] = []
 
     def check() -> None:
-        keys = [doc_key(a) for a in waiting]
-        known = store.existing_keys(keys) | pending
-        for article, key in zip(waiting, keys, strict=True):
-            if key in known:
-                summary.skipped += 1
-            else:
-                known.add(key)
-                pending.add(key)
-                unit.articles.append(article)
+        fresh = new_articles(waiting, store, pending)
+        summary.skipped += len(waiting) - len(fresh)
+        unit.articles.extend(fresh)
         waiting.clear()
 
     for item in items:
