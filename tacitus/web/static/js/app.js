@@ -58,15 +58,21 @@ async function summary() {
     + (s.first_date ? `, ${s.first_date} to ${s.last_date}` : "");
 }
 
+let redraws = 0;
+
+/** Redraw every view; the page is "ready" (for people and tests) when the latest one is done. */
 function redraw(filters) {
+  const generation = ++redraws;
+  document.body.dataset.ready = "false";
+  clear($("table-error"));
   chips(filters);
   syncForm(filters);
   return Promise.all([
     guarded($("timeline"), () => timeline.draw($("timeline"), filters)),
     guarded($("network"), () => network.draw($("network"), filters)),
     guarded($("map"), () => map.draw($("map"), $("map-note"), $("places"), filters)),
-    guarded($("events-table").querySelector("tbody"), () => table.show(filters)),
-  ]).then(() => { document.body.dataset.ready = "true"; });
+    guarded($("table-error"), () => table.show(filters)),
+  ]).then(() => { if (generation === redraws) document.body.dataset.ready = "true"; });
 }
 
 const table = new EventsTable($("events-table"), $("page-info"), $("prev"), $("next"),
@@ -88,7 +94,7 @@ codePanel.setup({
   form: $("code-form"), text: $("code-text"), date: $("code-date"), status: $("code-status"),
   result: $("code-result"), article: $("code-article"), list: $("code-events"),
 });
-onChange((filters) => { document.body.dataset.ready = "false"; redraw(filters); });
+onChange(redraw);
 guarded($("summary"), summary);
-guarded($("f-type"), options);
+guarded($("table-error"), options);
 redraw(current());

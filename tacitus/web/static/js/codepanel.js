@@ -29,6 +29,7 @@ function item(record, key, onFocus) {
 export function setup({ form, text, date, status, result, article, list }) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    // The offsets point into the text as sent, so keep that text, whatever is typed meanwhile.
     const body = { text: text.value };
     if (date.value) body.date = date.value;
     status.textContent = "Coding…";
@@ -38,7 +39,7 @@ export function setup({ form, text, date, status, result, article, list }) {
       const coded = await post("code", body);
       const spans = coded.events.flatMap((r, i) => recordSpans(r, 0, String(i)));
       const onFocus = (key) => focus(article, list, key);
-      clear(article).append(highlighted(text.value, spans));
+      clear(article).append(highlighted(body.text, spans));
       clear(list).append(...coded.events.map((r, i) => item(r, String(i), onFocus)));
       result.hidden = false;
       result.dataset.events = coded.count;

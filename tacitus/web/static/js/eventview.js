@@ -2,7 +2,7 @@
 // coded (rule, confidence, asserted or claimed), and every report of it.
 
 import { get } from "./api.js";
-import { clear, el, fmtNumber, highlighted, quadLabel, recordSpans, safeLink } from "./util.js";
+import { clear, el, fmtNumber, highlighted, quadLabel, recordSpans, safeLink, ticket } from "./util.js";
 
 const sentence = (m) => el("p", { class: "sentence" },
   highlighted(m.sentence_text, recordSpans(m, m.sentence_start)));
@@ -42,7 +42,9 @@ function mention(m) {
 }
 
 export async function show(panel, view, id) {
+  const current = ticket(view);
   const e = await get(`events/${encodeURIComponent(id)}`);
+  if (!current()) return;
   const root = e.mentions.find((m) => m.is_root_mention) ?? e.mentions[0];
   clear(view).append(
     sentence(root),

@@ -2,7 +2,7 @@
 // number of events placed in them. The outline (Natural Earth via world-atlas) is vendored.
 
 import { filterParams, get } from "./api.js";
-import { clear, el } from "./util.js";
+import { clear, el, ticket } from "./util.js";
 import { update } from "./state.js";
 
 const WIDTH = 620;
@@ -32,7 +32,9 @@ function list(node, places) {
 }
 
 export async function draw(node, note, listNode, filters) {
+  const current = ticket(node);
   const [countries, { places }] = await Promise.all([loadWorld(), get("places", filterParams(filters))]);
+  if (!current()) return;
   const perCountry = d3.rollup(places.filter((p) => p.country_iso3), (v) => d3.sum(v, (p) => p.count),
     (p) => p.country_iso3);
   const points = places.filter((p) => p.lat !== null && p.lon !== null);

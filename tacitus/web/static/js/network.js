@@ -3,7 +3,7 @@
 // and a screenshot is repeatable.
 
 import { filterParams, get } from "./api.js";
-import { GOLDSTEIN_STOPS, clear, el, fmtNumber, goldsteinColor } from "./util.js";
+import { GOLDSTEIN_STOPS, clear, el, fmtNumber, goldsteinColor, ticket } from "./util.js";
 import { update } from "./state.js";
 
 const WIDTH = 620;
@@ -79,7 +79,9 @@ export async function draw(node, filters) {
   const params = filterParams(filters);
   params.set("by", "sector");
   params.set("limit", MAX_DYADS);
+  const current = ticket(node);
   const { dyads } = await get("dyads", params);
+  if (!current()) return;
   const { nodes, links } = graph(dyads);
   const svg = d3.create("svg").attr("viewBox", `0 0 ${WIDTH} ${HEIGHT}`)
     .attr("data-nodes", nodes.length).attr("data-edges", links.length);

@@ -2,7 +2,7 @@
 // paged by the API. A row opens the event view.
 
 import { filterParams, get } from "./api.js";
-import { clear, el, fmtNumber, quadLabel } from "./util.js";
+import { clear, el, fmtNumber, quadLabel, ticket } from "./util.js";
 
 const PAGE = 15;
 const side = (s) => (s ? el("span", {}, s.name ?? s.cameo ?? s.code ?? "", " ",
@@ -68,7 +68,10 @@ export class EventsTable {
     params.set("sort", this.order === "desc" ? `-${this.sort}` : this.sort);
     params.set("limit", PAGE);
     params.set("offset", this.offset);
+    const current = ticket(this.table);
+    this.table.dataset.state = "loading";
     const page = await get("events", params);
+    if (!current()) return;
     const body = clear(this.table.querySelector("tbody"));
     body.append(...page.events.map((e) => el("tr", {
       tabindex: 0, "data-id": e.id,
@@ -83,6 +86,7 @@ export class EventsTable {
     this.prev.disabled = this.offset === 0;
     this.next.disabled = last >= page.total;
     this.table.dataset.total = page.total;
+    this.table.dataset.state = "ready";
   }
 
   open(id) {

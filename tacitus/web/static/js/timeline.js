@@ -1,7 +1,7 @@
 // Events per day stacked by QuadClass, with a brush that sets the shared date range.
 
 import { filterParams, get } from "./api.js";
-import { QUAD_CLASSES, el, clear } from "./util.js";
+import { QUAD_CLASSES, clear, el, ticket } from "./util.js";
 import { update } from "./state.js";
 
 const WIDTH = 1200;
@@ -39,7 +39,9 @@ export async function draw(node, filters) {
   const params = filterParams({ ...filters, date_from: "", date_to: "" });
   params.set("by", "quad_class");
   params.set("interval", "day");
+  const current = ticket(node);
   const rows = byDay((await get("timeline", params)).points);
+  if (!current()) return;
   const svg = d3.create("svg").attr("viewBox", `0 0 ${WIDTH} ${HEIGHT}`)
     .attr("data-days", rows.length);
   clear(node).append(svg.node());
@@ -64,6 +66,7 @@ export async function draw(node, filters) {
     .selectAll("rect").data((s) => s.filter((d) => d[1] > d[0]).map((d) => ({ d, key: s.key })))
     .join("rect")
     .attr("class", "bar")
+    .attr("data-count", ({ d }) => d[1] - d[0])
     .attr("x", ({ d }) => x(d.data.date) + gap / 2)
     .attr("width", ({ d }) => Math.max(1, x(new Date(+d.data.date + DAY)) - x(d.data.date) - gap))
     .attr("y", ({ d }) => y(d[1]))

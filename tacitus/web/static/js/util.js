@@ -88,3 +88,14 @@ export function recordSpans(record, offset = 0, id = record.mention_id ?? record
 }
 
 export function clear(node) { node.replaceChildren(); return node; }
+
+/**
+ * Answers can arrive out of order when filters change quickly; a view takes a ticket before
+ * it asks and draws only if no later request was made for the same node meanwhile.
+ */
+const tickets = new WeakMap();
+export function ticket(node) {
+  const number = (tickets.get(node) ?? 0) + 1;
+  tickets.set(node, number);
+  return () => tickets.get(node) === number;
+}
