@@ -53,8 +53,8 @@ class ReadOnlyDatabase:
                 raise DatabaseUnavailable(
                     f"no Tacitus database at {self.path}; run `tacitus ingest` first"
                 ) from error
-            except SchemaError as error:
-                raise DatabaseUnavailable(f"{self.path}: {error}") from error
+            except (SchemaError, duckdb.Error) as error:
+                raise DatabaseUnavailable(f"cannot read {self.path}: {error}") from error
         raise DatabaseUnavailable(
             f"{self.path} is being written by an ingest; try again in a moment",
             retry_after=RETRY_AFTER_SECONDS,

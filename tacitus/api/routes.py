@@ -42,15 +42,14 @@ def _upper(value: str | None) -> str | None:
 def _plover(types: list[str]) -> tuple[str, ...]:
     """PLOVER type names, upper-cased and checked against the codebook."""
     known = plover_types()
-    wanted = tuple(name.upper() for name in types)
-    unknown = [name for name in wanted if name not in known]
+    unknown = [name for name in types if name.upper() not in known]
     if unknown:
         raise HTTPException(
             422,
             f"query parameter 'type': unknown PLOVER type(s) {', '.join(unknown)};"
             f" known types: {', '.join(known)}",
         )
-    return wanted
+    return tuple(name.upper() for name in types)
 
 
 def event_filters(

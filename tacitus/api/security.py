@@ -29,6 +29,8 @@ from tacitus.api.db import DatabaseUnavailable
 DEFAULT_MAX_BODY_BYTES = 1_048_576
 
 _log = logging.getLogger("tacitus.api")
+#: The bearer scheme, module-level so the guard's annotation resolves (and /docs shows it).
+_BEARER = HTTPBearer(auto_error=False, description="the token given to `tacitus serve`")
 
 #: How a validation error's location is named in messages, by its first element.
 _LOCATION_NAMES: dict[str, str] = {
@@ -120,11 +122,10 @@ def token_guard(token: str) -> Callable[..., None]:
     It is attached to the routes that change or cost something (every non-GET route); the
     comparison takes the same time whatever the guess, so the token cannot be found by timing.
     """
-    bearer = HTTPBearer(auto_error=False, description="the token given to `tacitus serve`")
     expected = token.encode("utf-8")
 
     def guard(
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_BEARER)],
     ) -> None:
         given = credentials.credentials.encode("utf-8") if credentials else b""
         if not hmac.compare_digest(given, expected):
