@@ -46,16 +46,17 @@ export async function show(panel, view, id) {
   const e = await get(`events/${encodeURIComponent(id)}`);
   if (!current()) return;
   const root = e.mentions.find((m) => m.is_root_mention) ?? e.mentions[0];
-  clear(view).append(
-    sentence(root),
-    el("ul", { class: "legend marks-legend" },
-      el("li", {}, el("mark", { class: "source" }, "source")),
-      el("li", {}, el("mark", { class: "trigger" }, "trigger")),
-      el("li", {}, el("mark", { class: "target" }, "target"))),
-    facts(e, root),
-    el("h3", {}, `Every report (${e.mentions.length})`),
-    el("ol", { class: "mentions" }, e.mentions.map(mention)),
-  );
+  clear(view).append(el("div", { class: "event-grid" },
+    el("div", {},
+      sentence(root),
+      el("ul", { class: "legend marks-legend" },
+        el("li", {}, el("mark", { class: "source" }, "source")),
+        el("li", {}, el("mark", { class: "trigger" }, "trigger")),
+        el("li", {}, el("mark", { class: "target" }, "target"))),
+      facts(e, root)),
+    el("div", {},
+      el("h3", {}, `Every report (${e.mentions.length})`),
+      el("ol", { class: "mentions" }, e.mentions.map(mention)))));
   panel.hidden = false;
   panel.dataset.eventId = id;
   panel.scrollIntoView({ block: "nearest" });
