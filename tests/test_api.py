@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -36,7 +37,7 @@ from tacitus.cli.serve import exposure_warnings
 from tacitus.records import Article
 from tacitus.store import CodedArticle, Store, doc_key
 from tests.api_support import build_sample_store
-from tests.ingest_support import make_real_coder
+from tests.ingest_support import CODER_LOG_VARIABLE, generated_docs, make_real_coder, write_jsonl
 
 LIST_ENDPOINTS = ("/v1/events", "/v1/timeline", "/v1/actors", "/v1/dyads", "/v1/places")
 INJECTIONS = (
@@ -557,6 +558,46 @@ def test_serving_leaves_the_file_free_for_a_writer(client: TestClient, store: Pa
         [sys.executable, "-c", "import duckdb, sys; duckdb.connect(sys.argv[1]).close()",
          str(store)], capture_output=True, text=True, timeout=60)
     assert writer.returncode == 0, writer.stderr
+
+
+#: Documents the concurrent ingest writes: enough batches for reads to land among them.
+DURING_INGEST_DOCS = 600
+_INGEST = "import sys; from tests.ingest_support import main; sys.exit(main(sys.argv[1:]))"
+
+
+def test_reads_during_an_ingest_are_answers_or_503_never_500(store: Path,
+                                                            tmp_path: Path) -> None:
+    """Serve while an ingest (fake coder, small batches) writes into the same file."""
+    copy = tmp_path / "growing.duckdb"
+    shutil.copy(store, copy)
+    corpus = write_jsonl(tmp_path / "corpus.jsonl", generated_docs(DURING_INGEST_DOCS))
+    api = _small_app(copy)
+    before = api.get("/v1/summary").json()["articles"]
+    coded_log = tmp_path / "coded.log"
+    writer = subprocess.Popen(
+        [sys.executable, "-c", _INGEST, str(corpus), str(copy), "1", "16", "fake"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, CODER_LOG_VARIABLE: str(coded_log)}, stderr=subprocess.PIPE)
+    statuses: list[int] = []
+    try:
+        while writer.poll() is None and not coded_log.exists():  # until it holds the store
+            time.sleep(0.01)
+        while writer.poll() is None:
+            for path in ("/v1/summary", "/v1/events?limit=1000"):
+                response = api.get(path)
+                statuses.append(response.status_code)
+                if response.status_code == 503:
+                    assert_error(response, 503, "ingest")
+                elif path == "/v1/events?limit=1000":
+                    page = response.json()  # a page and its total come from one snapshot
+                    assert page["total"] == len(page["events"]) or len(page["events"]) == 1000
+    finally:
+        if writer.poll() is None:
+            writer.kill()
+        _, err = writer.communicate()
+    assert writer.returncode == 0, err.decode()
+    assert statuses and set(statuses) <= {200, 503}
+    assert api.get("/v1/summary").json()["articles"] == before + DURING_INGEST_DOCS
 
 
 def test_missing_or_foreign_database_is_a_503(tmp_path: Path) -> None:
