@@ -15,6 +15,7 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
@@ -25,6 +26,9 @@ from tacitus.evaluate.gold import read_gold, score
 from tacitus.events.coder import Coder, CoderOptions, build_coder
 from tacitus.records import Article, EventRecord, Reject
 from tacitus.sources import read_paths
+
+if TYPE_CHECKING:
+    from tacitus.ingest import IngestSummary
 
 EXIT_OK = 0
 EXIT_NOTHING_READ = 1
@@ -77,6 +81,16 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--workers", type=int, default=1)
     ingest.add_argument("--date-from", type=_date)
     ingest.add_argument("--date-to", type=_date)
+    scale = ingest.add_mutually_exclusive_group()
+    scale.add_argument("--dask", metavar="ADDRESS", help="code on the workers of a running Dask "
+                       "scheduler (tcp://HOST:8786, or its --scheduler-file); docs/scale.md")
+    scale.add_argument("--dask-local", type=int, metavar="N",
+                       help="code on a local Dask cluster of N worker processes")
+    ingest.add_argument("--shards", type=Path, metavar="DIR", help="with Dask: folder for the "
+                        "workers' Parquet shards, the same path on every machine (default: "
+                        "DB.shards)")
+    ingest.add_argument("--keep-shards", action="store_true",
+                        help="with Dask: keep the shards once merged")
     _add_coder_options(ingest)
 
     recode = commands.add_parser("recode", help="re-code stored articles after a "
@@ -210,10 +224,18 @@ def _run_ingest(args: argparse.Namespace) -> int:
     from tacitus.ingest import ingest
     from tacitus.store import StoreBusy
 
+    on_dask = args.dask is not None or args.dask_local is not None
+    if on_dask and (args.workers != 1 or (args.dask_local is not None and args.dask_local < 1)):
+        _err.print("[red]error[/] with Dask the cluster's workers code: give --dask-local N "
+                   "(N >= 1) or --dask ADDRESS, not --workers")
+        return EXIT_USAGE
     try:
-        summary = ingest(args.paths, args.db, workers=args.workers,
-                         coder_factory=_factory(args), date_from=args.date_from,
-                         date_to=args.date_to, progress=True)
+        if on_dask:
+            summary = _ingest_on_dask(args)
+        else:
+            summary = ingest(args.paths, args.db, workers=args.workers,
+                             coder_factory=_factory(args), date_from=args.date_from,
+                             date_to=args.date_to, progress=True)
     except StoreBusy as exc:
         _err.print(f"[red]error[/] {exc}")
         return EXIT_USAGE
@@ -223,6 +245,16 @@ def _run_ingest(args: argparse.Namespace) -> int:
         f"mention(s), {summary.dedup_events} deduplicated event(s) in {summary.seconds:.1f} s"
     )
     return EXIT_OK if summary.read or summary.skipped else EXIT_NOTHING_READ
+
+
+def _ingest_on_dask(args: argparse.Namespace) -> IngestSummary:
+    """`ingest --dask`/`--dask-local`: the same run, coded by a Dask cluster's workers."""
+    from tacitus.scale import dask_client, ingest_on_dask
+
+    with dask_client(args.dask, args.dask_local) as client:
+        return ingest_on_dask(args.paths, args.db, client, shard_dir=args.shards,
+                              coder_factory=_factory(args), date_from=args.date_from,
+                              date_to=args.date_to, keep_shards=args.keep_shards)
 
 
 def _run_recode(args: argparse.Namespace) -> int:
