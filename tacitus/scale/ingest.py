@@ -126,13 +126,14 @@ def ingest_on_dask(
     What is stored is what `tacitus.ingest.ingest` stores for the same input (only the run's
     own columns, such as `run_id` and `coded_at`, differ). `shard_dir` must be visible under
     the same path to the client and every worker (default: beside the database); each shard
-    is deleted once merged, unless `keep_shards`. The other options mean what they mean for
-    `ingest`.
+    is deleted once merged, unless `keep_shards` (and the folder too if this run made it and
+    left it empty). The other options mean what they mean for `ingest`.
     """
     started = time.perf_counter()
     inputs = [Path(p) for p in paths]
     # Absolute, because the workers' working folders are not the client's.
     folder = Path(shard_dir or default_shard_dir(db_path)).resolve()
+    created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
     plugin = CoderPlugin(coder_factory)
     sizes = _InputSizes(inputs)
@@ -159,6 +160,8 @@ def ingest_on_dask(
         finally:
             summary.seconds = time.perf_counter() - started
             store.finish_run(summary.run_id, status, summary.run_counts())
+    if created and not any(folder.iterdir()):
+        folder.rmdir()
     return summary
 
 
@@ -242,6 +245,11 @@ class _Run:
         done = future.result()
         self._check_version(done.coder_version)
         path = Path(done.path)
+        if not path.exists():
+            raise ScaleError(
+                f"a worker wrote shard {path}, which this machine cannot see: the shard folder"
+                " must be on storage shared by the client and every worker (--shards DIR)"
+            )
         coded, rejects = read_shard(path)
         result = self.store.write_batch(coded, rejects, self.summary.run_id)
         self.summary.coded += result.articles
