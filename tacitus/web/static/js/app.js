@@ -95,6 +95,11 @@ codePanel.setup({
   result: $("code-result"), article: $("code-article"), list: $("code-events"),
 });
 onChange(redraw);
+let resizing = null;
+window.addEventListener("resize", () => {  // the timeline is drawn at its panel's width
+  clearTimeout(resizing);
+  resizing = setTimeout(() => guarded($("timeline"), () => timeline.draw($("timeline"), current())), 200);
+});
 guarded($("summary"), summary);
 guarded($("table-error"), options);
 redraw(current());

@@ -4,7 +4,7 @@ import { filterParams, get } from "./api.js";
 import { QUAD_CLASSES, clear, el, ticket } from "./util.js";
 import { update } from "./state.js";
 
-const WIDTH = 1200;
+const DEFAULT_WIDTH = 1200;
 const HEIGHT = 210;
 const M = { top: 10, right: 16, bottom: 26, left: 40 };
 const DAY = 86400000;
@@ -22,9 +22,10 @@ function byDay(points) {
 
 /** Day labels centred under their bars while days are few; d3's own ticks beyond that. */
 function xAxis(x, first, last) {
+  const room = Math.max(2, Math.floor((x.range()[1] - x.range()[0]) / 70));
   const days = d3.utcDay.range(first, new Date(+last + DAY));
-  if (days.length > 31) return d3.axisBottom(x).ticks(10).tickSizeOuter(0);
-  const every = Math.ceil(days.length / 16);
+  if (days.length > 31) return d3.axisBottom(x).ticks(Math.min(10, room)).tickSizeOuter(0);
+  const every = Math.ceil(days.length / room);
   const noon = days.filter((_, i) => i % every === 0).map((d) => new Date(+d + DAY / 2));
   return d3.axisBottom(x).tickValues(noon).tickFormat(d3.utcFormat("%b %-d")).tickSizeOuter(0);
 }
@@ -42,16 +43,18 @@ export async function draw(node, filters) {
   const current = ticket(node);
   const rows = byDay((await get("timeline", params)).points);
   if (!current()) return;
-  const svg = d3.create("svg").attr("viewBox", `0 0 ${WIDTH} ${HEIGHT}`)
+  // Drawn at the panel's own width, so axis labels keep their size on a narrow screen.
+  const width = node.clientWidth || DEFAULT_WIDTH;
+  const svg = d3.create("svg").attr("viewBox", `0 0 ${width} ${HEIGHT}`)
     .attr("data-days", rows.length);
   clear(node).append(svg.node());
   if (rows.length === 0) {
-    svg.append("text").attr("class", "empty").attr("x", WIDTH / 2).attr("y", HEIGHT / 2)
+    svg.append("text").attr("class", "empty").attr("x", width / 2).attr("y", HEIGHT / 2)
       .attr("text-anchor", "middle").text("No dated events match the filters.");
     return;
   }
   const [first, last] = d3.extent(rows, (r) => r.date);
-  const x = d3.scaleUtc().domain([first, new Date(+last + DAY)]).range([M.left, WIDTH - M.right]);
+  const x = d3.scaleUtc().domain([first, new Date(+last + DAY)]).range([M.left, width - M.right]);
   const stack = d3.stack().keys(QUAD_CLASSES.map((q) => q.key))(rows);
   const y = d3.scaleLinear().domain([0, d3.max(stack.at(-1), (d) => d[1]) || 1]).nice()
     .range([HEIGHT - M.bottom, M.top]);
@@ -74,7 +77,7 @@ export async function draw(node, filters) {
     .append("title")
     .text(({ d, key }) => `${iso(d.data.date)}: ${d[1] - d[0]} ${QUAD_CLASSES.find((q) => q.key === key).label.toLowerCase()}`);
 
-  const brush = d3.brushX().extent([[M.left, M.top], [WIDTH - M.right, HEIGHT - M.bottom]])
+  const brush = d3.brushX().extent([[M.left, M.top], [width - M.right, HEIGHT - M.bottom]])
     .on("end", (event) => {
       if (!event.sourceEvent) return;
       if (!event.selection) { update({ date_from: "", date_to: "" }); return; }
@@ -87,6 +90,6 @@ export async function draw(node, filters) {
   if (filters.date_from || filters.date_to) {
     const from = filters.date_from ? parse(filters.date_from) : first;
     const to = filters.date_to ? new Date(+parse(filters.date_to) + DAY) : new Date(+last + DAY);
-    brushing.call(brush.move, [x(from), x(to)].map((v) => Math.max(M.left, Math.min(WIDTH - M.right, v))));
+    brushing.call(brush.move, [x(from), x(to)].map((v) => Math.max(M.left, Math.min(width - M.right, v))));
   }
 }
