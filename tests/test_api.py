@@ -694,3 +694,41 @@ def test_serve_command_answers_on_loopback(store: Path, tmp_path: Path) -> None:
             server.wait()
         log.close()
     assert "WARNING" not in (tmp_path / "serve.log").read_text()
+
+
+# --- exports --------------------------------------------------------------------------------
+
+
+def test_export_is_off_unless_a_folder_is_given(client: TestClient) -> None:
+    assert_error(client.post("/v1/export", json={"format": "csv"}), 404)
+
+
+def test_export_writes_only_inside_its_folder(store: Path, tmp_path: Path) -> None:
+    folder, outside = tmp_path / "exports", tmp_path / "outside"
+    folder.mkdir()
+    outside.mkdir()
+    (folder / "link").symlink_to(outside, target_is_directory=True)
+    api = _small_app(store, export_dir=folder, token="tok")
+    auth = {"Authorization": "Bearer tok"}
+    assert_error(api.post("/v1/export", json={"format": "csv"}), 401)
+
+    done = api.post("/v1/export", json={"format": "csv", "name": "all/events.csv"},
+                    headers=auth).json()
+    assert done == {"format": "csv", "file": "all/events.csv",
+                    "rows": table_counts(store)["events"]}
+    assert (folder / "all" / "events.csv").is_file()
+    kenya = api.post("/v1/export", json={"format": "plover", "country": "ken"},
+                     headers=auth).json()
+    lines = (folder / kenya["file"]).read_text(encoding="utf-8").splitlines()
+    assert 0 < kenya["rows"] == len(lines) < done["rows"]
+
+    for name in ("../escape.csv", "/tmp/escape.csv", "a/../../escape.csv", "link/escape.csv",
+                 "x\u0000y", "."):
+        response = api.post("/v1/export", json={"format": "csv", "name": name}, headers=auth)
+        assert_error(response, 422, "'name'")
+    assert list(outside.iterdir()) == [] and not (tmp_path / "escape.csv").exists()
+    for body, words in (({"format": "xml"}, ["'format'"]),
+                        ({"format": "csv", "type": "BOMB"}, ["BOMB"]),
+                        ({"format": "csv", "date_from": "2024-03-06", "date_to": "2024-03-05"},
+                         ["date_from"])):
+        assert_error(api.post("/v1/export", json=body, headers=auth), 422, *words)

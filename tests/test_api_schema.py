@@ -32,7 +32,7 @@ MAX_EXAMPLES = 15
 FOLDER = Path(tempfile.gettempdir()) / f"tacitus-api-schema-{uuid.uuid4().hex}"
 DB = FOLDER / "sample.duckdb"
 
-app = create_app(DB, coder_factory=make_real_coder, static_dir=None)
+app = create_app(DB, coder_factory=make_real_coder, static_dir=None, export_dir=FOLDER / "exports")
 schema = schemathesis.openapi.from_asgi("/openapi.json", app)
 schema.config.generation.update(
     modes=[schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE],

@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 
 import tacitus
 from tacitus.api.db import ReadOnlyDatabase
+from tacitus.api.exports import export_router
 from tacitus.api.routes import LazyCoder, code_router, read_router
 from tacitus.api.security import (
     DEFAULT_MAX_BODY_BYTES,
@@ -42,13 +43,17 @@ def create_app(
     cors_origins: Sequence[str] = (),
     coder_factory: Callable[[], CoderLike] = default_coder_factory,
     static_dir: Path | None = DEFAULT_STATIC_DIR,
+    export_dir: Path | None = None,
 ) -> FastAPI:
-    """The app serving the store at `db_path`; `token` guards every non-GET endpoint."""
+    """The app serving the store at `db_path`; `token` guards every non-GET endpoint;
+    `POST /v1/export` exists only with an `export_dir` to write into."""
     app = FastAPI(title="Tacitus API", version=tacitus.__version__, description=DESCRIPTION)
     install_error_handlers(app)
     app.include_router(read_router(ReadOnlyDatabase(Path(db_path))))
     guard = token_guard(token) if token else None
     app.include_router(code_router(LazyCoder(coder_factory), guard))
+    if export_dir is not None:
+        app.include_router(export_router(Path(db_path), Path(export_dir), guard))
     if static_dir is not None and (static_dir / "index.html").is_file():
         _mount_dashboard(app, static_dir)
     if cors_origins:

@@ -9,6 +9,7 @@ numbers hold exactly, so they travel as decimal strings.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -295,3 +296,30 @@ class Summary(BaseModel):
     first_date: dt.date | None
     last_date: dt.date | None
     last_run: RunInfo | None
+
+
+class ExportRequest(BaseModel):
+    """An export of the store into the server's export folder, with the exporters' filters."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["gdelt", "plover", "parquet", "csv"]
+    name: str | None = Field(
+        None, pattern=r"^[A-Za-z0-9_][A-Za-z0-9._/-]{0,199}$",
+        description="file (or Parquet folder) name inside the export folder, sub-folders"
+        " allowed; default by format",
+    )
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    country: str | None = Field(None, pattern=r"^[A-Za-z0-9-]{1,12}$",
+                                description="first source's or first target's country")
+    type: str | None = Field(None, pattern=r"^[A-Za-z]{1,32}$", description="PLOVER type")
+    cameo: str | None = Field(None, pattern=r"^[0-9]{1,4}$", description="CAMEO code prefix")
+
+
+class ExportDone(BaseModel):
+    """What an export wrote; `file` is relative to the export folder."""
+
+    format: str
+    file: str
+    rows: int

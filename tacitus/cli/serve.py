@@ -45,6 +45,8 @@ def add_serve_parser(commands: Any) -> None:
                        " prefer the variable, a command line is visible to other users)")
     serve.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
                        help="allow browser pages from this origin (repeatable; default none)")
+    serve.add_argument("--export-dir", type=Path, metavar="DIR",
+                       help="enable POST /v1/export, writing only inside DIR (default: off)")
 
 
 def is_loopback(host: str) -> bool:
@@ -84,6 +86,7 @@ def run_serve(args: argparse.Namespace) -> int:
     if not args.db.exists():
         _err.print(f"[yellow]note[/] no database at {args.db} yet: read endpoints answer 503"
                    " until `tacitus ingest` creates it")
-    app = create_app(args.db, token=args.token, cors_origins=args.cors_origin)
+    app = create_app(args.db, token=args.token, cors_origins=args.cors_origin,
+                     export_dir=args.export_dir)
     uvicorn.run(app, host=args.host, port=args.port, server_header=False)
     return 0
