@@ -18,7 +18,7 @@ const COLUMNS = [
   { label: "Goldstein", sort: "goldstein", num: true, cell: (e) => fmtNumber(e.goldstein) },
   { label: "Reports", sort: "mentions", num: true, cell: (e) => String(e.num_mentions) },
   { label: "Outlets", sort: "sources", num: true, cell: (e) => String(e.num_sources) },
-  { label: "Outlet", sort: null, cell: (e) => e.first_outlet ?? "" },
+  { label: "First outlet", sort: null, cell: (e) => e.first_outlet ?? "" },
 ];
 
 export class EventsTable {
