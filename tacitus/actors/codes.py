@@ -53,14 +53,18 @@ def plover_fields(cameo: str) -> tuple[str, str | None]:
     return country, sector
 
 
-def actor_ref(actor: CodedActor, doc: Doc) -> ActorRef:
+def actor_ref(actor: CodedActor, doc: Doc, text: str) -> ActorRef:
     """The record form of a coded actor, with the text and character offsets it came from.
+
+    `text` is `doc.text`, passed in because building it walks the whole document.
 
     A country named as a geopolitical entity ("the United States said", "Russia blocked")
     acts as its government, so its PLOVER sector is GOV; the CAMEO code stays the bare
     country code, as GDELT writes it. "Syrians" or "Syrian villagers" are not GPEs.
     """
-    span = doc[actor.start : actor.end]
+    # Offsets and text straight from the document: `Span.text` walks every token.
+    last = doc[actor.end - 1]
+    start, end = doc[actor.start].idx, last.idx + len(last)
     country, sector = plover_fields(actor.cameo)
     head = doc[actor.head]
     if sector is None and len(actor.cameo) == 3 and country == actor.cameo and \
@@ -70,7 +74,7 @@ def actor_ref(actor: CodedActor, doc: Doc) -> ActorRef:
         code=country,
         sector=sector,
         cameo=actor.cameo,
-        text=span.text,
-        start=span.start_char,
-        end=span.end_char,
+        text=text[start:end],
+        start=start,
+        end=end,
     )

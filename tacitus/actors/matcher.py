@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
 from tacitus.dictionaries.model import ActorEntry, AgentEntry, Dictionaries
 from tacitus.language import word_set
@@ -54,8 +54,8 @@ class CodedActor:
 _FUNCTION_POS = frozenset({"PRON", "DET", "AUX", "ADP", "SCONJ", "CCONJ", "PART"})
 
 
-def _token_matches(word: str, token: Token, exact: bool) -> bool:
-    text = token.text.upper()
+def _token_matches(word: str, text: str, token: Token, exact: bool) -> bool:
+    """Does dictionary `word` name `token` (whose upper-cased text is `text`)?"""
     if text == word:
         return True
     if exact:
@@ -87,47 +87,56 @@ class ActorMatcher:
 
     def mentions(self, sentence: Span, day: dt.date | None) -> list[Mention]:
         """All actor and agent hits in a sentence, longest match first, no overlaps."""
-        doc = sentence.doc
+        tokens = list(sentence)
+        uppers = [token.text.upper() for token in tokens]
         found: list[Mention] = []
-        index = sentence.start
-        while index < sentence.end:
-            hit = self._match_at(doc, index, sentence.end, day)
+        at = 0
+        while at < len(tokens):
+            hit = self._match_at(tokens, uppers, at, day)
             if hit is None:
-                index += 1
+                at += 1
                 continue
             found.append(hit)
-            index = hit.end
+            at = hit.end - sentence.start
         return found
 
-    def _match_at(self, doc: Doc, index: int, limit: int, day: dt.date | None
+    def _match_at(self, tokens: list[Token], uppers: list[str], at: int, day: dt.date | None
                   ) -> Mention | None:
-        token = doc[index]
-        upper = token.text.upper()
+        """The longest entry starting at `tokens[at]` (positions are sentence-relative)."""
+        upper = uppers[at]
+        actors = self._actors.get(upper, ())
+        stems = self._stems.get(upper[:4], ())
+        agents = self._agents.get(upper, ())
+        if not (actors or stems or agents):
+            return None  # most words start no entry
+        token = tokens[at]
+        index = token.i
         best: Mention | None = None
-        candidates = list(self._actors.get(upper, ())) + list(self._stems.get(upper[:4], ()))
-        for entry in candidates:
-            end = index + len(entry.words)
-            if end > limit or (best and end - index <= best.end - best.start):
+        for entry in [*actors, *stems]:
+            size = len(entry.words)
+            if at + size > len(tokens) or (best and size <= best.end - best.start):
                 continue
-            if len(entry.words) == 1 and token.pos_ in _FUNCTION_POS and token.is_lower:
+            if size == 1 and token.pos_ in _FUNCTION_POS and token.is_lower:
                 continue  # "us", "who", "it" are words, not the US, the WHO or IT
-            last = len(entry.words) - 1
+            last = size - 1
             if all(
-                _token_matches(word, doc[index + offset], entry.exact or offset < last)
+                _token_matches(word, uppers[at + offset], tokens[at + offset],
+                               entry.exact or offset < last)
                 for offset, word in enumerate(entry.words)
             ):
                 code = entry.code_on(day)
                 if code:
-                    best = Mention(index, end, code, entry.origin, entry.kind)
-        for agent in self._agents.get(upper, ()):
-            end = index + len(agent.words)
-            if end > limit or (best and end - index <= best.end - best.start):
+                    best = Mention(index, index + size, code, entry.origin, entry.kind)
+        for agent in agents:
+            size = len(agent.words)
+            if at + size > len(tokens) or (best and size <= best.end - best.start):
                 continue
             if all(
-                _token_matches(word, doc[index + offset], True)
+                _token_matches(word, uppers[at + offset], tokens[at + offset], True)
                 for offset, word in enumerate(agent.words)
             ):
-                best = Mention(index, end, agent.code, agent.origin, "agent", True, agent.prefix)
+                best = Mention(index, index + size, agent.code, agent.origin, "agent", True,
+                               agent.prefix)
         return best
 
 

@@ -112,6 +112,8 @@ class _DocState:
 
     article: Article
     day: dt.date | None
+    #: The parsed text, built once: `Doc.text` and `Span.text` join every token anew.
+    text: str
     sentences: list[tuple[Span, list[Mention]]] = field(default_factory=list)
     _history: list[CodedActor] | None = None
 
@@ -190,7 +192,7 @@ class Coder:
         return self.code_article(Article(id=doc_id, text=text, published=date))
 
     def code_doc(self, doc: Doc, article: Article) -> list[EventRecord]:
-        state = _DocState(article, article.published, quotes=quote_spans(doc))
+        state = _DocState(article, article.published, doc.text, quotes=quote_spans(doc))
         if self._story_discarded(doc):
             return []
         records: list[EventRecord] = []
@@ -226,7 +228,7 @@ class Coder:
             plans = self._absorb(plans)
         records: list[EventRecord] = []
         for plan in plans:
-            records.extend(self._emit(plan, index, state))
+            records.extend(self._emit(plan, sentence, index, state))
         state.sentences.append((sentence, mentions))
         state._history = None
         return records
@@ -288,7 +290,7 @@ class Coder:
             entry, match = entries[0], None
             regions = prepare(before, after)
             for candidate in entries:
-                found = best_match(candidate.patterns, before, after, heads, regions)
+                found = best_match(candidate.patterns, regions, heads)
                 if found and (match is None or len(found.tokens) > len(match.tokens)):
                     entry, match = candidate, found
             if match is not None:
@@ -321,7 +323,8 @@ class Coder:
                 upper.targets = plan.targets
         return [plan for plan in plans if plan.predicate.i not in absorbed]
 
-    def _emit(self, plan: _Plan, index: int, state: _DocState) -> list[EventRecord]:
+    def _emit(self, plan: _Plan, sentence: Span, index: int, state: _DocState
+              ) -> list[EventRecord]:
         targets = plan.targets
         if not plan.sources or (self.options.require_dyad and not targets and
                                 not plan.reciprocal):
@@ -330,15 +333,14 @@ class Coder:
         if self.options.require_dyad:
             pairs = [(s, t) for s, t in pairs if t is not None]
         records: list[EventRecord] = []
-        sentence = plan.predicate.sent
         when = resolve_event_date(sentence, plan.predicate, state.day)
         where = resolve_event_place(sentence, plan.predicate)
         for source, target in pairs:
-            records.append(self._record(plan, plan.code, source, target, index, state,
+            records.append(self._record(plan, plan.code, source, target, (sentence, index), state,
                                         (when, where)))
             if plan.paired and plan.paired != "---" and target is not None:
-                records.append(self._record(plan, plan.paired, target, source, index, state,
-                                            (when, where)))
+                records.append(self._record(plan, plan.paired, target, source,
+                                            (sentence, index), state, (when, where)))
         return records
 
     # ------------------------------------------------------------------ arguments
@@ -455,15 +457,16 @@ class Coder:
         code: str,
         source: CodedActor,
         target: CodedActor | None,
-        index: int,
+        located: tuple[Span, int],
         state: _DocState,
         setting: tuple[DateResolution, Place | None],
     ) -> EventRecord:
+        """One event record; `located` is the sentence and its number in the document."""
         predicate, entry, match = plan.predicate, plan.entry, plan.match
+        sentence, index = located
         when, where = setting
         mood, claimed, claimers = plan.mood, plan.claimed, plan.claimers
         doc = predicate.doc
-        sentence = predicate.sent
         described = describe_code(code)
         rule = f"{entry.origin} {match.pattern.rule}" if match else entry.origin
         article = state.article
@@ -481,13 +484,13 @@ class Coder:
             event=described.event,
             mode=plover_auxiliary_mode(mood) or described.mode,
             context=list(described.context),
-            actor=[actor_ref(source, doc)],
-            recipient=[actor_ref(target, doc)] if target else [],
+            actor=[actor_ref(source, doc, state.text)],
+            recipient=[actor_ref(target, doc, state.text)] if target else [],
             cameo_code=code,
             goldstein=described.goldstein,
             quad_class=described.quad_class,
             sentence_index=index,
-            sentence_text=sentence.text,
+            sentence_text=state.text[sentence.start_char : sentence.end_char],
             sentence_start=sentence.start_char,
             event_text=predicate.text,
             event_start=predicate.idx,
@@ -495,7 +498,7 @@ class Coder:
             rule=rule,
             confidence=round(min(confidence, 0.95), 2),
             evidence="claimed" if claimed else "asserted",
-            claimed_by=[actor_ref(c, doc) for c in claimers],
+            claimed_by=[actor_ref(c, doc, state.text) for c in claimers],
             modality=mood,
             place=where.to_dict() if where else None,
             explain=_explain(predicate, entry, match, source, target) if self.options.explain

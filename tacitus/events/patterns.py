@@ -216,13 +216,15 @@ class _Matcher:
             "prep", "agent", "dative", "mark", "aux", "prt",
         ):
             return None
-        inside = {t.i for t in token.subtree}
-        if token.dep_ in ("aux", "mark"):
-            inside |= {t.i for t in token.head.subtree}
-        if token.dep_ == "prt":  # "clash over the efforts": the object follows the particle
-            inside |= {t.i for t in token.head.subtree if t.i > token.i}
         if not rest:
             return [index]
+        # Subtrees as (left edge, right edge) ranges: spaCy's parses are projective, and
+        # walking `subtree` here was one of the coder's costliest steps.
+        inside = [(token.left_edge.i, token.right_edge.i)]
+        if token.dep_ in ("aux", "mark"):
+            inside.append((token.head.left_edge.i, token.head.right_edge.i))
+        if token.dep_ == "prt":  # "clash over the efforts": the object follows the particle
+            inside.append((token.i + 1, token.head.right_edge.i))
         start = index + 1
         while start < len(self.tokens) and self.tokens[start].dep_ in _FUNCTION_DEPS:
             start += 1
@@ -231,29 +233,47 @@ class _Matcher:
             return None  # "(FOR ASYLUM)" wants "for asylum", not "for foreign asylum"
         found = self.sequence(rest, start)
         if found is None or not all(
-            self.tokens[i].i in inside for i in found if i not in self.skipped
+            any(low <= self.tokens[i].i <= high for low, high in inside)
+            for i in found if i not in self.skipped
         ):
             return None
         return [index, *found]
 
 
-Regions = tuple[list[frozenset[str]], list[frozenset[str]],
-                dict[str, list[int]], dict[str, list[int]]]
+@dataclass(frozen=True)
+class Regions:
+    """A predicate's two regions with their word forms and where each form occurs, worked
+    out once and shared by every entry and pattern tried on that predicate."""
+
+    before: list[Token]  # the subject phrase, in sentence order
+    after: list[Token]  # the predicate's own phrases
+    before_forms: list[frozenset[str]]
+    after_forms: list[frozenset[str]]
+    before_index: dict[str, list[int]]
+    after_index: dict[str, list[int]]
+    present_before: frozenset[str]
+    present_after: frozenset[str]
+    present: frozenset[str]
 
 
-def _regions(before: Sequence[Token], after: Sequence[Token]) -> Regions:
-    before_forms = [token_forms(t) for t in before]
+def prepare(before: Sequence[Token], after: Sequence[Token]) -> Regions:
+    """Word forms and positions of a predicate's regions, computed once for all its entries."""
+    ordered = sorted(before, key=lambda t: t.i)
+    before_forms = [token_forms(t) for t in ordered]
     after_forms = [token_forms(t) for t in after]
-    return before_forms, after_forms, positions(before_forms), positions(after_forms)
+    before_index, after_index = positions(before_forms), positions(after_forms)
+    present_before, present_after = frozenset(before_index), frozenset(after_index)
+    return Regions(ordered, list(after), before_forms, after_forms, before_index, after_index,
+                   present_before, present_after, present_before | present_after)
 
 
-def match_pattern(pattern: Pattern, before: Sequence[Token], after: Sequence[Token],
-                  heads: frozenset[int] | None = None, regions: Regions | None = None
+def match_pattern(pattern: Pattern, regions: Regions, heads: frozenset[int] | None = None
                   ) -> Match | None:
-    """Try one pattern: `before` is the subject (nearest first), `after` the predicate's own
+    """Try one pattern: `regions.before` is the subject, `regions.after` the predicate's own
     phrases; `heads` are the subject's head words, which bare words before `*` must name."""
-    before = sorted(before, key=lambda t: t.i)
-    before_forms, after_forms, before_index, after_index = regions or _regions(before, after)
+    before, after = regions.before, regions.after
+    after_forms, after_index = regions.after_forms, regions.after_index
+    before_forms, before_index = regions.before_forms, regions.before_index
     after_matcher = _Matcher(after, forms=after_forms, index=after_index)
     after_hits = after_matcher.sequence(pattern.after, 0)
     if after_hits is None:
@@ -339,23 +359,14 @@ def _index(patterns: Sequence[Pattern]) -> _Index:
     return cached[1]
 
 
-def prepare(before: Sequence[Token], after: Sequence[Token]) -> Regions:
-    """Word forms and positions of a predicate's regions, computed once for all its entries."""
-    return _regions(sorted(before, key=lambda t: t.i), after)
-
-
-def best_match(patterns: Sequence[Pattern], before: Sequence[Token], after: Sequence[Token],
-               heads: frozenset[int] | None = None, regions: Regions | None = None
-               ) -> Match | None:
+def best_match(patterns: Sequence[Pattern], regions: Regions,
+               heads: frozenset[int] | None = None) -> Match | None:
     """The most specific matching pattern (see `_rank`); the first listed among equals."""
     if not patterns:
         return None
     compound_subject = heads is not None and len(heads) > 1
-    before = sorted(before, key=lambda t: t.i)
-    regions = regions or _regions(before, after)
-    present_before = frozenset(regions[2])
-    present_after = frozenset(regions[3])
-    present = present_before | present_after
+    present_before, present_after = regions.present_before, regions.present_after
+    present = regions.present
     best: Match | None = None
     for pattern in _index(patterns).candidates(present):
         if pattern.reciprocal and not compound_subject:
@@ -364,7 +375,7 @@ def best_match(patterns: Sequence[Pattern], before: Sequence[Token], after: Sequ
                 and pattern.required_before <= present_before
                 and all(not group.isdisjoint(present) for group in pattern.option_groups)):
             continue
-        found = match_pattern(pattern, before, after, heads, regions)
+        found = match_pattern(pattern, regions, heads)
         if found is not None and (
             best is None or _rank(found, compound_subject) > _rank(best, compound_subject)
         ):
