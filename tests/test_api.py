@@ -732,3 +732,14 @@ def test_export_writes_only_inside_its_folder(store: Path, tmp_path: Path) -> No
                         ({"format": "csv", "date_from": "2024-03-06", "date_to": "2024-03-05"},
                          ["date_from"])):
         assert_error(api.post("/v1/export", json=body, headers=auth), 422, *words)
+
+
+def test_export_over_something_of_the_other_kind_is_a_409(store: Path, tmp_path: Path) -> None:
+    api = _small_app(store, export_dir=tmp_path)
+    assert api.post("/v1/export", json={"format": "csv", "name": "f"}).status_code == 200
+    assert api.post("/v1/export", json={"format": "parquet", "name": "d"}).status_code == 200
+    for body in ({"format": "parquet", "name": "f"}, {"format": "csv", "name": "d"},
+                 {"format": "plover", "name": "f/inside.jsonl"}):
+        assert_error(api.post("/v1/export", json=body), 409, "in the way")
+    again = api.post("/v1/export", json={"format": "csv", "name": "f"})
+    assert again.status_code == 200  # the same kind is overwritten

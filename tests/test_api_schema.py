@@ -1,4 +1,5 @@
-"""Schemathesis against the API's own OpenAPI schema: no generated request gets a 5xx.
+"""Schemathesis against the API's own OpenAPI schema: no generated request gets a 5xx, and
+every response has a documented status and the documented shape.
 
 Both valid requests (positive mode: anything the schema allows, including every filter
 combination and any text for POST /v1/code) and invalid ones (negative mode: wrong types,
@@ -22,7 +23,12 @@ from pathlib import Path
 import duckdb
 import pytest
 import schemathesis
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from tacitus.api import create_app
 from tests.api_support import build_sample_store
@@ -56,6 +62,12 @@ def sample_store() -> Iterator[Path]:
         shutil.rmtree(FOLDER, ignore_errors=True)
 
 
+#: No 5xx, and every answer (errors included) is what the schema promises: a documented status,
+#: JSON, and a body of the documented shape - the contract the dashboard is written against.
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_schema_conformance]
+
+
 @schema.parametrize()
 def test_no_server_error(case: schemathesis.Case) -> None:
-    case.call_and_validate(checks=[not_a_server_error])
+    case.call_and_validate(checks=CHECKS)

@@ -16,8 +16,10 @@ from fastapi import APIRouter, Depends, HTTPException
 
 from tacitus.api import models
 from tacitus.api.db import RETRY_AFTER_SECONDS, DatabaseUnavailable
+from tacitus.api.routes import WRITE_ERRORS
 from tacitus.codebook import plover_types
-from tacitus.export import ExportFilters, ExportPathError, export
+from tacitus.export import DEFAULT_NAMES, ExportFilters, ExportPathError, export
+from tacitus.export.exporter import confined
 from tacitus.store import SchemaError, StoreBusy
 
 
@@ -33,11 +35,35 @@ def _filters(request: models.ExportRequest) -> ExportFilters:
         raise HTTPException(422, str(error)) from error
 
 
+#: The formats that write a folder (partitioned Parquet); the others write one file.
+_FOLDER_FORMATS = frozenset({"parquet"})
+
+
+def _target(folder: Path, fmt: str, name: str | None) -> Path:
+    """Where the export will write, refused (422) outside `folder` and (409) when something
+    of the other kind is in the way: a file where a folder must be, or the reverse."""
+    wanted = name or DEFAULT_NAMES[fmt]
+    try:
+        target = confined(folder, wanted)
+    except ExportPathError as error:
+        raise HTTPException(422, f"body field 'name': {error}") from error
+    base = folder.resolve()
+    blocking = [p for p in target.parents if p.is_relative_to(base) and p.is_file()]
+    wrong_kind = target.is_file() if fmt in _FOLDER_FORMATS else target.is_dir()
+    if blocking or wrong_kind:
+        raise HTTPException(
+            409, f"cannot write {wanted!r}: a file or folder of the other kind is in the way;"
+            " choose another name")
+    return target
+
+
 def export_router(db_path: Path, folder: Path, guard: Callable[..., None] | None) -> APIRouter:
     """The export route, writing only inside `folder`."""
     router = APIRouter(prefix="/v1", dependencies=[Depends(guard)] if guard else [],
                        responses={
-                           401: {"model": models.ErrorBody, "description": "token missing"},
+                           **WRITE_ERRORS,
+                           409: {"model": models.ErrorBody,
+                                 "description": "a file or folder of the other kind is in the way"},
                            422: {"model": models.ErrorBody,
                                  "description": "invalid body or a name outside the folder"},
                            503: {"model": models.ErrorBody, "description": "database busy"},
@@ -47,10 +73,9 @@ def export_router(db_path: Path, folder: Path, guard: Callable[..., None] | None
     def run_export(request: models.ExportRequest) -> models.ExportDone:
         """Export the store (GDELT, PLOVER JSONL, Parquet or CSV) into the export folder."""
         filters = _filters(request)
+        _target(folder, request.format, request.name)
         try:
             result = export(db_path, request.format, folder, filters, name=request.name)
-        except ExportPathError as error:
-            raise HTTPException(422, f"body field 'name': {error}") from error
         except StoreBusy as error:
             raise DatabaseUnavailable(
                 "the database is being written by an ingest; try again in a moment",

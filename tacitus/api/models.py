@@ -9,13 +9,38 @@ numbers hold exactly, so they travel as decimal strings.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from tacitus.codebook import plover_types
 
 #: Longest text `POST /v1/code` accepts, in characters: coding is CPU-bound, a page of news is
 #: a few thousand characters, and a whole book in one request would hold a worker for minutes.
 MAX_CODE_TEXT = 100_000
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date_only(value: Any) -> Any:
+    """Refuse what pydantic would otherwise read as a date: `0` or `"1700000000"` are Unix
+    timestamps to it, and an API that quietly turns them into 1970 dates misleads."""
+    if isinstance(value, dt.date) or (isinstance(value, str) and _ISO_DATE.match(value)):
+        return value
+    raise ValueError("dates are written YYYY-MM-DD")
+
+
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    """The store's timestamps are UTC without a zone; say so, so they read as RFC 3339."""
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+
+
+#: A date given as YYYY-MM-DD and nothing else.
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
+#: A timestamp in UTC, written with its zone (`...Z`).
+UtcDatetime = Annotated[dt.datetime, AfterValidator(_as_utc)]
 
 
 class ErrorBody(BaseModel):
@@ -88,7 +113,7 @@ class CodeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(min_length=1, max_length=MAX_CODE_TEXT)
-    date: dt.date | None = Field(None, description="publication date (YYYY-MM-DD)")
+    date: IsoDate | None = Field(None, description="publication date (YYYY-MM-DD)")
     url: str | None = Field(None, max_length=2048)
     outlet: str | None = Field(None, max_length=200)
     id: str = Field("request", min_length=1, max_length=200, description="document id")
@@ -138,7 +163,7 @@ class EventSummary(BaseModel):
     sentence_text: str = Field(description="the root mention's sentence")
     event_text: str = Field(description="the root mention's trigger words")
     place: Place | None
-    date_added: dt.datetime
+    date_added: UtcDatetime
 
 
 class EventPage(BaseModel):
@@ -269,7 +294,7 @@ class ArticleDetail(BaseModel):
     outlet: str | None
     title: str | None
     published: dt.date | None
-    coded_at: dt.datetime
+    coded_at: UtcDatetime
     coder_version: str
     text: str
     events: list[ArticleEvent]
@@ -282,8 +307,8 @@ class RunInfo(BaseModel):
     run_id: int
     kind: str
     status: str
-    started_at: dt.datetime
-    finished_at: dt.datetime | None
+    started_at: UtcDatetime
+    finished_at: UtcDatetime | None
 
 
 class Summary(BaseModel):
@@ -309,11 +334,12 @@ class ExportRequest(BaseModel):
         description="file (or Parquet folder) name inside the export folder, sub-folders"
         " allowed; default by format",
     )
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
     country: str | None = Field(None, pattern=r"^[A-Za-z0-9-]{1,12}$",
                                 description="first source's or first target's country")
-    type: str | None = Field(None, pattern=r"^[A-Za-z]{1,32}$", description="PLOVER type")
+    type: str | None = Field(None, description="PLOVER type (any case)",
+                             json_schema_extra={"enum": [*plover_types(), None]})
     cameo: str | None = Field(None, pattern=r"^[0-9]{1,4}$", description="CAMEO code prefix")
 
 

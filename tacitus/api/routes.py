@@ -7,7 +7,6 @@ knowledge (PLOVER types) are checked against the codebook, not a list written he
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -29,6 +28,12 @@ MAX_EVENT_ID = 2**63 - 1
 
 _COUNTRY = r"^[A-Za-z0-9-]{1,12}$"
 _SECTOR = r"^[A-Za-z]{1,12}$"
+#: The errors any POST can meet before its handler runs (body unreadable, too large, no token).
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": models.ErrorBody, "description": "body is not readable JSON"},
+    401: {"model": models.ErrorBody, "description": "missing or wrong bearer token"},
+    413: {"model": models.ErrorBody, "description": "body too large"},
+}
 _ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": models.ErrorBody, "description": "a parameter is invalid"},
     503: {"model": models.ErrorBody, "description": "the database is busy or missing"},
@@ -53,9 +58,11 @@ def _plover(types: list[str]) -> tuple[str, ...]:
 
 
 def event_filters(
-    date_from: Annotated[dt.date | None, Query(description="first event date (YYYY-MM-DD)")]
-    = None,
-    date_to: Annotated[dt.date | None, Query(description="last event date, included")] = None,
+    *,
+    date_from: Annotated[models.IsoDate | None,
+                         Query(description="first event date (YYYY-MM-DD)")] = None,
+    date_to: Annotated[models.IsoDate | None,
+                       Query(description="last event date, included")] = None,
     actor: Annotated[str | None, Query(pattern=_COUNTRY,
                                        description="country code of the source or target")]
     = None,
@@ -66,15 +73,16 @@ def event_filters(
     source_sector: Annotated[str | None, Query(pattern=_SECTOR)] = None,
     target_country: Annotated[str | None, Query(pattern=_COUNTRY)] = None,
     target_sector: Annotated[str | None, Query(pattern=_SECTOR)] = None,
-    type: Annotated[list[str] | None, Query(max_length=20,
-                                            description="PLOVER event type (repeatable)")]
-    = None,
+    type: Annotated[list[str], Query(
+        default_factory=list, max_length=20,
+        description="PLOVER event type (repeatable; any case)",
+        json_schema_extra={"items": {"type": "string", "enum": list(plover_types())}})],
     cameo: Annotated[str | None, Query(pattern=r"^[0-9]{1,4}$",
                                        description="CAMEO code prefix: 02, 025 or 0251")]
     = None,
-    quad_class: Annotated[list[Annotated[int, Query(ge=1, le=4)]] | None,
-                          Query(max_length=4, description="QuadClass 1-4 (repeatable)")]
-    = None,
+    quad_class: Annotated[list[Annotated[int, Query(ge=1, le=4)]],
+                          Query(default_factory=list, max_length=4,
+                                description="QuadClass 1-4 (repeatable)")],
     modality: Annotated[queries.Modality | None, Query()] = None,
     min_mentions: Annotated[int | None, Query(ge=1, le=MAX_OFFSET)] = None,
     has_place: Annotated[bool | None, Query(description="only events with (or without) a "
@@ -95,9 +103,9 @@ def event_filters(
         source_sector=_upper(source_sector),
         target_country=_upper(target_country),
         target_sector=_upper(target_sector),
-        types=_plover(type or []),
+        types=_plover(type),
         cameo=cameo,
-        quad_classes=tuple(quad_class or ()),
+        quad_classes=tuple(quad_class),
         modality=modality,
         min_mentions=min_mentions,
         has_place=has_place,
@@ -213,9 +221,7 @@ def code_router(coder: LazyCoder, guard: Callable[..., None] | None) -> APIRoute
     """`POST /v1/code`: code a text and return its events; nothing is stored."""
     dependencies = [Depends(guard)] if guard is not None else []
     router = APIRouter(prefix="/v1", dependencies=dependencies, responses={
-        401: {"model": models.ErrorBody, "description": "missing or wrong bearer token"},
-        413: {"model": models.ErrorBody, "description": "body too large"},
-        422: {"model": models.ErrorBody, "description": "invalid body"},
+        **WRITE_ERRORS, 422: {"model": models.ErrorBody, "description": "invalid body"},
     })
 
     @router.post("/code", response_model=models.CodeResponse, tags=["coding"])
