@@ -344,6 +344,8 @@ def test_bad_article_ids(client: TestClient, article: str) -> None:
     ("/v1/events", {"offset": -1}, ["'offset'"]),
     ("/v1/events", {"sort": "id; DROP TABLE events"}, ["'sort'"]),
     ("/v1/events", {"date_from": "2024-13-01"}, ["'date_from'"]),
+    ("/v1/events", {"date_to": "0"}, ["'date_to'", "YYYY-MM-DD"]),
+    ("/v1/events", {"date_to": "1700000000"}, ["'date_to'", "YYYY-MM-DD"]),
     ("/v1/events", {"date_from": "2024-03-06", "date_to": "2024-03-05"}, ["after"]),
     ("/v1/events", {"type": "BOMB"}, ["PLOVER", "BOMB", "ASSAULT"]),
     ("/v1/events", {"quad_class": 5}, ["'quad_class"]),
@@ -440,6 +442,7 @@ def test_code_returns_what_tacitus_code_prints_and_stores_nothing(
     ({"text": "x" * 100_001}, ["'text'"]),
     ({"text": 5}, ["'text'"]),
     ({"text": "a", "date": "yesterday"}, ["'date'"]),
+    ({"text": "a", "date": 0}, ["'date'", "YYYY-MM-DD"]),
     ({"text": "a", "secret": "' OR 1=1"}, ["'secret'"]),
 ])
 def test_code_rejects_bad_bodies(client: TestClient, body: dict[str, Any],
