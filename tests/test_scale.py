@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import dask
 import duckdb
 import pytest
 from distributed import Client
@@ -284,3 +285,14 @@ def test_dask_and_local_workers_do_not_mix(tmp_path: Path) -> None:
     assert cli.main([*argv, "--dask-local", "0"]) == 2
     with pytest.raises(SystemExit):
         cli.main([*argv, "--dask-local", "2", "--dask", "tcp://127.0.0.1:8786"])
+
+
+def test_an_unreachable_scheduler_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["ingest", str(tmp_path), "--db", str(tmp_path / "t.duckdb")]
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        assert cli.main([*argv, "--dask", "tcp://127.0.0.1:9"]) == 2
+    error = " ".join(capsys.readouterr().err.split())
+    assert error.startswith("error cannot reach the Dask scheduler at tcp://127.0.0.1:9")
+    assert not (tmp_path / "t.duckdb").exists()

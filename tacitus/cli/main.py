@@ -229,6 +229,11 @@ def _run_ingest(args: argparse.Namespace) -> int:
         _err.print("[red]error[/] with Dask the cluster's workers code: give --dask-local N "
                    "(N >= 1) or --dask ADDRESS, not --workers")
         return EXIT_USAGE
+    failures: tuple[type[Exception], ...] = (StoreBusy,)
+    if on_dask:
+        from tacitus.scale import ScaleError
+
+        failures += (ScaleError,)
     try:
         if on_dask:
             summary = _ingest_on_dask(args)
@@ -236,7 +241,7 @@ def _run_ingest(args: argparse.Namespace) -> int:
             summary = ingest(args.paths, args.db, workers=args.workers,
                              coder_factory=_factory(args), date_from=args.date_from,
                              date_to=args.date_to, progress=True)
-    except StoreBusy as exc:
+    except failures as exc:
         _err.print(f"[red]error[/] {exc}")
         return EXIT_USAGE
     _err.print(

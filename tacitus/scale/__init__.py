@@ -4,15 +4,14 @@
 runs the ingest on it, storing what the single-machine `tacitus.ingest.ingest` stores.
 """
 
+from tacitus.scale.errors import ScaleError, ShardError
 from tacitus.scale.ingest import (
-    ScaleError,
     ScaleSummary,
     dask_client,
     default_shard_dir,
     ingest_on_dask,
 )
 from tacitus.scale.partitions import DEFAULT_PARTITION_BYTES, DEFAULT_PARTITION_DOCS
-from tacitus.scale.shards import ShardError
 
 __all__ = [
     "DEFAULT_PARTITION_BYTES",

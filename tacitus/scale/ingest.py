@@ -44,6 +44,7 @@ from tacitus.ingest import (
     new_articles,
     read_sources,
 )
+from tacitus.scale.errors import ScaleError
 from tacitus.scale.partitions import (
     DEFAULT_PARTITION_BYTES,
     DEFAULT_PARTITION_DOCS,
@@ -53,10 +54,6 @@ from tacitus.scale.partitions import (
 from tacitus.scale.shards import read_shard
 from tacitus.scale.worker import CoderPlugin, ShardDone, code_partition
 from tacitus.store import DedupSettings, Store, deduplicate, doc_key
-
-
-class ScaleError(RuntimeError):
-    """The cluster cannot give a trustworthy result (e.g. its workers code differently)."""
 
 
 @dataclass
@@ -86,7 +83,11 @@ def dask_client(address: str | None = None, local_workers: int | None = None) ->
         raise ValueError("give either a scheduler address or a number of local workers")
     if address is not None:
         options = {"scheduler_file": address} if Path(address).is_file() else {"address": address}
-        with Client(**options) as client:  # type: ignore[no-untyped-call]
+        try:
+            client = Client(**options)  # type: ignore[no-untyped-call]
+        except OSError as error:
+            raise ScaleError(f"cannot reach the Dask scheduler at {address}: {error}") from error
+        with client:
             yield client
         return
     if local_workers is None or local_workers < 1:

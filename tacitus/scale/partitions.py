@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 
 from tacitus.records import Article, Reject
 
-#: Text per partition. At 1-2 KB per news article this is a few seconds of coding for one
-#: worker: long enough that Dask's per-task cost (milliseconds) and the client's merge do not
-#: matter, short enough that a lost worker costs little and the last tasks end together.
-DEFAULT_PARTITION_BYTES = 128 * 1024
+#: Text per partition: 30-40 news articles, about four seconds of coding for one worker.
+#: Long enough that Dask's per-task cost and the client's transaction per shard (tens of
+#: milliseconds together) stay near 1%, short enough that a lost worker costs little and the
+#: workers finish their last tasks close together.
+DEFAULT_PARTITION_BYTES = 64 * 1024
 #: Documents per partition at most, whatever their size.
 DEFAULT_PARTITION_DOCS = 250
 

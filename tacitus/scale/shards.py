@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tacitus.records import Article, EventRecord, Reject
+from tacitus.scale.errors import ShardError
 from tacitus.store import CodedArticle
 
 SUFFIX = ".parquet"
@@ -68,10 +69,6 @@ SHARD_SCHEMA = pa.schema(
         ("reject", _REJECT),
     ]
 )
-
-
-class ShardError(RuntimeError):
-    """A shard file that cannot be read back."""
 
 
 def shard_name(coder_identity: str, articles: Sequence[Article]) -> str:
