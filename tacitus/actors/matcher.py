@@ -84,6 +84,7 @@ class ActorMatcher:
             stem_entries.sort(key=lambda e: -len(e.words))
         for agent_entries in self._agents.values():
             agent_entries.sort(key=lambda e: -len(e.words))
+        self._first_words = frozenset(self._actors) | frozenset(self._agents)
 
     def mentions(self, sentence: Span, day: dt.date | None) -> list[Mention]:
         """All actor and agent hits in a sentence, longest match first, no overlaps."""
@@ -92,6 +93,10 @@ class ActorMatcher:
         found: list[Mention] = []
         at = 0
         while at < len(tokens):
+            upper = uppers[at]
+            if upper not in self._first_words and upper[:4] not in self._stems:
+                at += 1  # most words start no entry
+                continue
             hit = self._match_at(tokens, uppers, at, day)
             if hit is None:
                 at += 1
@@ -107,8 +112,6 @@ class ActorMatcher:
         actors = self._actors.get(upper, ())
         stems = self._stems.get(upper[:4], ())
         agents = self._agents.get(upper, ())
-        if not (actors or stems or agents):
-            return None  # most words start no entry
         token = tokens[at]
         index = token.i
         best: Mention | None = None

@@ -51,6 +51,7 @@ from tacitus.events.speech import (
     quote_speaker_verb,
 )
 from tacitus.language import word_set
+from tacitus.limits import LimitExceeded, Limits
 from tacitus.nlp import load_nlp
 from tacitus.records import Article, EventRecord, Modality
 from tacitus.resolve import DateResolution, Place, resolve_event_date, resolve_event_place
@@ -116,6 +117,9 @@ class _DocState:
     text: str
     sentences: list[tuple[Span, list[Mention]]] = field(default_factory=list)
     _history: list[CodedActor] | None = None
+    #: Actors of each phrase head in the current sentence: patterns, arguments and speakers
+    #: ask for the same heads, and the answer cannot change within a sentence.
+    phrase_actors: dict[int, list[CodedActor]] = field(default_factory=dict)
 
     def history(self) -> list[CodedActor]:
         """Actors of the sentences coded so far, worked out only when a pronoun needs them."""
@@ -143,8 +147,11 @@ class Coder:
         settings: Settings | None = None,
         options: CoderOptions | None = None,
         nlp: Language | None = None,
+        *,
+        limits: Limits | None = None,
     ) -> None:
         self.settings = settings or Settings.from_env()
+        self.limits = limits or Limits.from_env()
         self.dictionaries = dictionaries if dictionaries is not None else load_dictionaries()
         self.options = options or CoderOptions(keep_modal=self.settings.keep_modal)
         self._nlp = nlp
@@ -178,13 +185,25 @@ class Coder:
     # ------------------------------------------------------------------ public API
 
     def code_article(self, article: Article) -> list[EventRecord]:
+        """The article's events; `LimitExceeded` if it breaks a limit (`tacitus.limits`)."""
+        if problem := self.limits.oversize(article.text):
+            raise LimitExceeded(problem)
         return self.code_doc(self.nlp(article.text), article)
 
     def code_articles(self, articles: Iterable[Article], batch_size: int = 32
                       ) -> Iterator[tuple[Article, list[EventRecord]]]:
-        """Code many articles, parsing them in batches with spaCy's `pipe`."""
-        pairs = ((a.text, a) for a in articles)
-        for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+        """Code many articles, parsing them in batches with spaCy's `pipe`.
+
+        An article over a size limit is not parsed (spaCy gets an empty text in its place);
+        `LimitExceeded` is raised when its turn comes, which ends this generator, so callers
+        that must go on use `tacitus.limits.code_within_limits`.
+        """
+        screened = ((a, self.limits.oversize(a.text)) for a in articles)
+        pairs = (("" if problem else a.text, (a, problem)) for a, problem in screened)
+        for doc, (article, problem) in self.nlp.pipe(pairs, as_tuples=True,
+                                                     batch_size=batch_size):
+            if problem:
+                raise LimitExceeded(problem)
             yield article, self.code_doc(doc, article)
 
     def code_text(self, text: str, date: dt.date | None = None, doc_id: str = "text"
@@ -195,8 +214,13 @@ class Coder:
         state = _DocState(article, article.published, doc.text, quotes=quote_spans(doc))
         if self._story_discarded(doc):
             return []
+        sentences = list(doc.sents)
+        for index, sentence in enumerate(sentences):
+            self.limits.check_sentence(len(sentence), index)
+        deadline = self.limits.deadline()
         records: list[EventRecord] = []
-        for index, sentence in enumerate(doc.sents):
+        for index, sentence in enumerate(sentences):
+            deadline.check(index, len(sentences))
             records.extend(self._code_sentence(sentence, index, state))
         return records
 
@@ -215,6 +239,7 @@ class Coder:
         if self._sentence_discarded(sentence):
             return []
         mentions = self.actors.mentions(sentence, state.day)
+        state.phrase_actors.clear()
         state.countries.update(
             country for m in mentions if not m.agent and (country := _country_of(m.code))
         )
@@ -415,34 +440,44 @@ class Coder:
         """Actors of the phrases headed by `heads`, one per conjunct and per listed owner."""
         coded: list[CodedActor] = []
         for head in heads:
-            first: CodedActor | None = None
-            members = conjuncts(head)
-            shared = _shared_owners(members, mentions)
-            for conjunct in members:
-                listed = _listed_modifiers(conjunct, mentions)
-                if listed:
-                    coded.extend(listed)
-                    continue
-                actor = _named_in_apposition(conjunct, mentions) or code_phrase(conjunct,
-                                                                                mentions)
-                if actor is None and conjunct.lower_ in word_set("pronouns"):
-                    actor = _antecedent(conjunct, mentions, state)
-                if actor is None:
-                    continue
-                if actor.cameo.startswith("---") and shared:
-                    coded.extend(CodedActor(o.cameo + actor.cameo[3:], conjunct.i, o.start,
-                                            o.end, o.origins + actor.origins, o.kind)
-                                 for o in shared)
-                    continue
-                if first is not None and actor.cameo.startswith("---") and not \
-                        first.cameo.startswith("---"):
-                    actor = _inherit_owner(actor, first, conjunct, mentions)
-                home = state.home_country() if self.options.document_country else None
-                if actor.cameo.startswith("---") and home:
-                    actor = dataclasses.replace(actor, cameo=home + actor.cameo[3:],
-                                                origins=(*actor.origins, "document country"))
-                first = first or actor
-                coded.extend(_distribute_owners(conjunct, actor, mentions))
+            known = state.phrase_actors.get(head.i)
+            if known is None:
+                known = state.phrase_actors[head.i] = self._actors_of_head(head, mentions, state)
+            coded.extend(known)
+        return coded
+
+    def _actors_of_head(self, head: Token, mentions: list[Mention], state: _DocState
+                        ) -> list[CodedActor]:
+        """The actors of one head and its conjuncts (uncached: see `_actors_of`)."""
+        coded: list[CodedActor] = []
+        first: CodedActor | None = None
+        members = conjuncts(head)
+        shared = _shared_owners(members, mentions)
+        for conjunct in members:
+            listed = _listed_modifiers(conjunct, mentions)
+            if listed:
+                coded.extend(listed)
+                continue
+            actor = _named_in_apposition(conjunct, mentions) or code_phrase(conjunct,
+                                                                            mentions)
+            if actor is None and conjunct.lower_ in word_set("pronouns"):
+                actor = _antecedent(conjunct, mentions, state)
+            if actor is None:
+                continue
+            if actor.cameo.startswith("---") and shared:
+                coded.extend(CodedActor(o.cameo + actor.cameo[3:], conjunct.i, o.start,
+                                        o.end, o.origins + actor.origins, o.kind)
+                             for o in shared)
+                continue
+            if first is not None and actor.cameo.startswith("---") and not \
+                    first.cameo.startswith("---"):
+                actor = _inherit_owner(actor, first, conjunct, mentions)
+            home = state.home_country() if self.options.document_country else None
+            if actor.cameo.startswith("---") and home:
+                actor = dataclasses.replace(actor, cameo=home + actor.cameo[3:],
+                                            origins=(*actor.origins, "document country"))
+            first = first or actor
+            coded.extend(_distribute_owners(conjunct, actor, mentions))
         return coded
 
     def _speaker(self, speech: Token, mentions: list[Mention], state: _DocState
@@ -764,6 +799,8 @@ def build_coder(
     use_defaults: bool = True,
     settings: Settings | None = None,
     options: CoderOptions | None = None,
+    limits: Limits | None = None,
 ) -> Coder:
     """A coder with the built-in dictionaries and/or the given files."""
-    return Coder(load_dictionaries(dictionary_paths, use_defaults), settings, options)
+    return Coder(load_dictionaries(dictionary_paths, use_defaults), settings, options,
+                 limits=limits)
