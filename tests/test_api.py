@@ -36,7 +36,7 @@ from tacitus.cli import main as cli
 from tacitus.cli.serve import exposure_warnings
 from tacitus.records import Article
 from tacitus.store import CodedArticle, Store, doc_key
-from tests.api_support import build_sample_store
+from tests.api_support import sample_store
 from tests.ingest_support import CODER_LOG_VARIABLE, generated_docs, make_real_coder, write_jsonl
 
 LIST_ENDPOINTS = ("/v1/events", "/v1/timeline", "/v1/actors", "/v1/dyads", "/v1/places")
@@ -52,8 +52,8 @@ TEXT = "Kenya signed an agreement with Ethiopia on Monday. Police arrested prote
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_sample_store(tmp_path_factory.mktemp("api"))
+def store() -> Path:
+    return sample_store()
 
 
 @pytest.fixture(scope="module")
