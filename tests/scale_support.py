@@ -185,17 +185,18 @@ class ProcessCluster:
         return {worker.pid for worker in self.workers if worker.poll() is None}
 
     def stop(self) -> None:
-        """End every process: politely, then by force."""
-        processes = [*self.workers, *([self.scheduler] if self.scheduler else [])]
-        for process in processes:
-            if process.poll() is None:
-                process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        """End every process: politely, then by force; the workers first, because a worker
+        told to stop while its scheduler is closing can hang in its own shutdown."""
+        for group in (self.workers, [self.scheduler] if self.scheduler else []):
+            for process in group:
+                if process.poll() is None:
+                    process.terminate()
+            for process in group:
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
 
 
 def main(argv: list[str]) -> int:

@@ -128,7 +128,7 @@ def test_a_worker_killed_mid_partition_changes_nothing(
     log = tmp_path / "coded.log"
     halfway = PARTITION_DOCS * 3 // 2
     factory = functools.partial(
-        traced_coder, str(log), 0.01, die_after=halfway, marker=str(tmp_path / "killed")
+        traced_coder, str(log), 0.0, die_after=halfway, marker=str(tmp_path / "killed")
     )
     with ProcessCluster(tmp_path / "cluster") as cluster, cluster.client() as client:
         started = cluster.worker_pids()
@@ -178,7 +178,7 @@ def test_after_a_client_crash_the_rerun_merges_the_shards_already_written(
     code = "import sys; from tests.scale_support import main; sys.exit(main(sys.argv[1:]))"
     arguments = [str(cluster.scheduler_file), str(corpus), str(db), str(shards), str(log)]
     run = subprocess.Popen(
-        [sys.executable, "-c", code, *arguments, "0.02", str(PARTITION_DOCS)], cwd=REPO
+        [sys.executable, "-c", code, *arguments, "0.01", str(PARTITION_DOCS)], cwd=REPO
     )
     try:
         while run.poll() is None and len(traced(log)) < 3 * PARTITION_DOCS:
@@ -193,7 +193,7 @@ def test_after_a_client_crash_the_rerun_merges_the_shards_already_written(
         db,
         client,
         shard_dir=shards,
-        coder_factory=functools.partial(traced_coder, str(log), 0.02),
+        coder_factory=functools.partial(traced_coder, str(log), 0.01),
         partition_docs=PARTITION_DOCS,
         reader=without_language_check,
         progress=False,

@@ -257,9 +257,12 @@ def _ingest_on_dask(args: argparse.Namespace) -> IngestSummary:
     from tacitus.scale import dask_client, ingest_on_dask
 
     with dask_client(args.dask, args.dask_local) as client:
-        return ingest_on_dask(args.paths, args.db, client, shard_dir=args.shards,
-                              coder_factory=_factory(args), date_from=args.date_from,
-                              date_to=args.date_to, keep_shards=args.keep_shards)
+        summary = ingest_on_dask(args.paths, args.db, client, shard_dir=args.shards,
+                                 coder_factory=_factory(args), date_from=args.date_from,
+                                 date_to=args.date_to, keep_shards=args.keep_shards)
+    _err.print(f"{summary.partitions} partition(s) coded on Dask, {summary.resumed} of them "
+               "found already coded in shards left by an unfinished run")
+    return summary
 
 
 def _run_recode(args: argparse.Namespace) -> int:

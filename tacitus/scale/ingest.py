@@ -227,6 +227,7 @@ class _Run:
         fresh = new_articles(partition.articles, self.store, self.pending)
         summary.skipped += len(partition.articles) - len(fresh)
         self.settled += len(partition.articles) - len(fresh)
+        self.report.update(self.settled, summary.events, self.sizes.done)
         if not fresh:
             return
         future: Future[ShardDone] = self.client.submit(

@@ -12,6 +12,7 @@ Why the task writes a shard and returns only its path: see tacitus.scale.shards.
 from __future__ import annotations
 
 import asyncio
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from distributed import Worker, WorkerPlugin, get_worker
 
 from tacitus.ingest import CoderFactory, CoderLike, _code_batch, coder_version
 from tacitus.records import Article
+from tacitus.scale.errors import ScaleError
 from tacitus.scale.shards import shard_name, write_shard
 
 #: Every Tacitus coder plugin's name starts so (then comes its factory's token).
@@ -27,7 +29,11 @@ PLUGIN_PREFIX = "tacitus-coder-"
 
 
 class CoderPlugin(WorkerPlugin):
-    """Builds the coder from `factory` on each worker, once."""
+    """Builds the coder from `factory` on each worker, once.
+
+    Its lock lets one task at a time use the coder: a worker started with several threads
+    (against the advice of docs/scale.md) then codes correctly, if no faster.
+    """
 
     idempotent = True
 
@@ -42,9 +48,11 @@ class CoderPlugin(WorkerPlugin):
             ) from error
         self.name = PLUGIN_PREFIX + self.token
         self.coder: CoderLike | None = None
+        self.lock: threading.Lock | None = None
 
     async def setup(self, worker: Worker) -> None:
         """Build the coder in a thread: the worker's event loop keeps answering meanwhile."""
+        self.lock = threading.Lock()
         self.coder = await asyncio.to_thread(self.factory)
 
 
@@ -58,25 +66,26 @@ class ShardDone:
     coded_here: bool
 
 
-def _coder(plugin_name: str) -> tuple[CoderLike, str]:
-    """This worker's coder and its plugin's token, or a clear error if it has none."""
+def _coder(plugin_name: str) -> tuple[CoderLike, threading.Lock, str]:
+    """This worker's coder, its lock and its plugin's token, or a clear error if it has none."""
     worker = get_worker()
     plugin = worker.plugins.get(plugin_name)
-    if not isinstance(plugin, CoderPlugin) or plugin.coder is None:
-        raise RuntimeError(
+    if not isinstance(plugin, CoderPlugin) or plugin.coder is None or plugin.lock is None:
+        raise ScaleError(
             f"worker {worker.address} has no Tacitus coder ({plugin_name}): building it failed"
             " or the plugin was removed; see the worker's log"
         )
-    return plugin.coder, plugin.token
+    return plugin.coder, plugin.lock, plugin.token
 
 
 def code_partition(articles: list[Article], folder: str, plugin_name: str) -> ShardDone:
     """Code `articles` into their shard in `folder`, unless that shard is already there."""
-    coder, token = _coder(plugin_name)
+    coder, lock, token = _coder(plugin_name)
     version = coder_version(coder)
     path = Path(folder) / shard_name(f"{token} {version}", articles)
     if path.exists():
         return ShardDone(str(path), version, coded_here=False)
-    coded, rejects = _code_batch(coder, articles)
+    with lock:
+        coded, rejects = _code_batch(coder, articles)
     write_shard(path, coded, rejects)
     return ShardDone(str(path), version, coded_here=True)
