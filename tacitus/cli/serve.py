@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -69,8 +70,8 @@ def exposure_warnings(host: str, token: str | None) -> list[str]:
     ]
     if not token:
         warnings.append(
-            f"no token: anyone who can reach {host} can make this server code text"
-            f" (POST /v1/code); set --token or ${TOKEN_ENV}"
+            f"no token: anyone who can reach {host} can make this server code text and write"
+            f" exports (every POST endpoint); set --token or ${TOKEN_ENV}"
         )
     return warnings
 
@@ -82,7 +83,7 @@ def run_serve(args: argparse.Namespace) -> int:
     from tacitus.api import create_app
 
     for warning in exposure_warnings(args.host, args.token):
-        _err.print(f"[bold red]WARNING[/] {warning}")
+        _err.print(f"[bold red]WARNING[/] {escape(warning)}")
     if not args.db.exists():
         _err.print(f"[yellow]note[/] no database at {args.db} yet: read endpoints answer 503"
                    " until `tacitus ingest` creates it")
