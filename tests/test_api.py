@@ -495,8 +495,12 @@ def test_bearer_token_guards_writes_not_reads(store: Path) -> None:
                          headers={"Authorization": "Bearer s3cret-token"})
     assert right.status_code == 200 and right.json()["events"]
     assert guarded.get("/v1/events").status_code == 200
-    schema = guarded.get("/openapi.json").json()
-    assert schema["paths"]["/v1/code"]["post"]["security"]
+    full = create_app(store, token="t", export_dir=Path("unused"), static_dir=None).openapi()
+    writes = [(path, method) for path, operations in full["paths"].items()
+              for method in operations if method != "get"]
+    assert ("/v1/export", "post") in writes
+    for path, method in writes:  # every non-GET route carries the guard
+        assert full["paths"][path][method].get("security"), (path, method)
 
 
 def test_cors_off_by_default_and_on_when_configured(client: TestClient, store: Path) -> None:
