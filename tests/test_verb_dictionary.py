@@ -49,3 +49,55 @@ def test_example_codes_as_intended(coder: Coder, rule: str, code: str, example: 
     assert any(e.cameo_code == code and e.rule.split()[-1] == rule for e in events), (
         f"{rule}: {example!r} should code {code} through this rule; got {fired}"
     )
+
+
+# --- intent and reported future (tacitus/data/language/modality.yaml) ----------------------
+# An act announced by its own actor is coded as PLOVER codes the announcement: an intention to
+# cooperate (030, AGREE) or a threat (130, THREATEN). These sentences check the word lists that
+# decide when an act is announced rather than done.
+
+
+@pytest.fixture(scope="module")
+def default_coder() -> Coder:
+    return Coder(options=CoderOptions())
+
+
+def _coded(coder: Coder, text: str) -> set[tuple[str, str]]:
+    return {(e.cameo_code, e.actor[0].code) for e in coder.code_text(text, DAY)
+            if e.cameo_code != "010"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # readiness adjectives govern an intended act
+        ("Chile is ready to send peacekeepers to Haiti.", {("030", "CHL")}),
+        ("Uruguay says it is willing to pull its troops out of the border zone.",
+         {("030", "URY")}),
+        ("The Bolivian president said he was prepared to impose a curfew on La Paz.",
+         {("130", "BOL")}),
+        # "would" inside a verb of saying is the reported form of "will"
+        ("Peru said it would release the Ecuadorean fishermen.", {("030", "PER")}),
+        ("Honduran ministers said they would boycott all talks with Nicaragua.",
+         {("130", "HND")}),
+        # a to-infinitive the parser reads as a purpose clause is still controlled
+        ("Argentina has sworn to fight the British in the Falklands.", {("130", "ARG")}),
+    ],
+)
+def test_announced_acts_code_as_intent(default_coder: Coder, text: str,
+                                       expected: set[tuple[str, str]]) -> None:
+    assert _coded(default_coder, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chile is not ready to send peacekeepers to Haiti.",
+        "Bolivia is unwilling to withdraw its troops from the border.",
+        "Peru does not plan to meet Chile.",
+        # "would" outside reported speech stays hypothetical
+        "Peru would attack Colombia.",
+    ],
+)
+def test_denied_or_hypothetical_acts_are_not_coded(default_coder: Coder, text: str) -> None:
+    assert _coded(default_coder, text) == set()

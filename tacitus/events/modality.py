@@ -13,6 +13,7 @@ from functools import cache
 
 from spacy.tokens import Token
 
+from tacitus.events.speech import governing_speech_verb
 from tacitus.language import language_data
 from tacitus.records import Modality
 
@@ -25,6 +26,7 @@ def _words() -> dict[str, frozenset[str]]:
     return {
         "future_aux": frozenset(data["future"]["auxiliaries"]),
         "future_heads": frozenset(data["future"]["heads"]),
+        "reported_future": frozenset(data["future"]["reported"]),
         "hypothetical": frozenset(data["hypothetical"]["auxiliaries"]),
         "conditional": frozenset(data["conditional"]["markers"]),
         "neg_det": frozenset(data["negation"]["determiners"]),
@@ -54,11 +56,38 @@ def own_modality(predicate: Token) -> Modality:
     if any(c.dep_ == "mark" and c.lower_ in words["conditional"] for c in children):
         return "conditional"
     auxiliaries = [c.lower_ for c in children if c.dep_ in ("aux", "auxpass")]
+    if _future_auxiliary(predicate, auxiliaries):
+        return "future"
     if any(a in words["hypothetical"] for a in auxiliaries):
         return "hypothetical"
-    if any(a in words["future_aux"] for a in auxiliaries):
-        return "future"
     return "asserted"
+
+
+def _future_auxiliary(predicate: Token, auxiliaries: list[str]) -> bool:
+    """A future auxiliary, or a backshifted "would" inside a verb of saying: "Iraq said it
+    would allow the inspectors back" reports an announced act, not a hypothetical one."""
+    words = _words()
+    if any(a in words["future_aux"] for a in auxiliaries):
+        return True
+    return any(a in words["reported_future"] for a in auxiliaries) \
+        and governing_speech_verb(predicate) is not None
+
+
+def _controller_negated(head: Token) -> bool:
+    """"Iran is not ready to talk", "does not plan to attack": the control word is denied.
+    An adjective ("ready") carries its negation on its copula."""
+    if own_modality(head) == "negated":
+        return True
+    return head.dep_ == "acomp" and own_modality(head.head) == "negated"
+
+
+def _controlled_infinitive(token: Token) -> bool:
+    """The complement of a control word: spaCy's xcomp, or a to-infinitive it misreads as a
+    purpose clause ("has sworn to fight" comes out as advcl)."""
+    if token.dep_ == "xcomp":
+        return True
+    return token.dep_ == "advcl" and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
 
 
 def modality(predicate: Token) -> Modality:
@@ -76,11 +105,11 @@ def modality(predicate: Token) -> Modality:
         if token.dep_ not in _CLAUSE_LINKS or token.head.i == token.i:
             return "asserted"
         head = token.head
-        if token.dep_ == "xcomp":
+        if _controlled_infinitive(token):
             if head.lemma_.lower() in words["control_negative"]:
                 return "negated"
             if head.lemma_.lower() in words["control_future"] | words["future_heads"]:
-                return "future"
+                return "negated" if _controller_negated(head) else "future"
         token = head
 
 
@@ -101,11 +130,11 @@ def intent_code(predicate: Token, code_quad: int | None) -> str | None:
     heads = frozenset(data["intent_heads"])
     if code_quad is None:
         return None
-    auxiliaries = {c.lower_ for c in predicate.children if c.dep_ == "aux"}
-    own_future = bool(auxiliaries & _words()["future_aux"])
-    controlled = predicate.dep_ == "xcomp" and predicate.head.lemma_.lower() in heads and not any(
-        c.dep_ in ("dobj", "dative") for c in predicate.head.children
-    )
+    auxiliaries = [c.lower_ for c in predicate.children if c.dep_ == "aux"]
+    own_future = _future_auxiliary(predicate, auxiliaries)
+    head = predicate.head
+    controlled = _controlled_infinitive(predicate) and head.lemma_.lower() in heads \
+        and not any(c.dep_ in ("dobj", "dative") for c in head.children)
     if not (own_future or controlled):
         return None
     codes: dict[str, str] = data["intent_codes"]
