@@ -34,11 +34,13 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeRemainingColumn
 
 import tacitus
+from tacitus.limits import LimitExceeded, code_within_limits
 from tacitus.records import Article, EventRecord, Reject
 from tacitus.store import (
     DEFAULT_DB_PATH,
     CodedArticle,
     DedupSettings,
+    RunStore,
     Store,
     deduplicate,
     doc_key,
@@ -179,27 +181,41 @@ def _code_in_worker(articles: list[Article]) -> _Coded:
 
 
 def _code_batch(coder: CoderLike, articles: list[Article]) -> _Coded:
-    """Code a batch with the coder's batched parse; if that fails, find the culprit alone.
+    """Code a batch with the coder's batched parse; one bad document costs only itself.
 
-    One bad document must not cost its whole batch, so on failure each article is coded on
-    its own and the ones that still fail become rejects.
+    A document over a limit (`tacitus.limits`) is rejected with the limit's reason, and
+    coding goes on with the next one. If the coder fails in another way, the articles not yet
+    coded are coded one by one, and those that still fail become rejects. Both the local
+    workers and the Dask workers code through here, so both apply the same limits.
     """
     version = coder_version(coder)
-    if not articles:
-        return [], []
+    coded: list[CodedArticle] = []
+    rejects: list[Reject] = []
+    done = 0
     try:
-        return [CodedArticle(a, ev, version) for a, ev in coder.code_articles(articles)], []
+        for article, result in code_within_limits(coder, articles):
+            done += 1
+            if isinstance(result, LimitExceeded):
+                rejects.append(_coder_reject(article, result))
+            else:
+                coded.append(CodedArticle(article, result, version))
     except Exception:
-        coded: list[CodedArticle] = []
-        rejects: list[Reject] = []
-        for article in articles:
+        for article in articles[done:]:
             try:
                 coded.append(CodedArticle(article, coder.code_article(article), version))
             except Exception as error:
-                reason = f"coder failed: {type(error).__name__}: {error}"
-                place = article.source_file or article.id
-                rejects.append(Reject(place, article.position or "", reason, article.id))
-        return coded, rejects
+                rejects.append(_coder_reject(article, error))
+    return coded, rejects
+
+
+def _coder_reject(article: Article, error: Exception) -> Reject:
+    """The reject for an article the coder refused: a broken limit says so itself."""
+    if isinstance(error, LimitExceeded):
+        reason = str(error)
+    else:
+        reason = f"coder failed: {type(error).__name__}: {error}"
+    place = article.source_file or article.id
+    return Reject(place, article.position or "", reason, article.id)
 
 
 def _coded(
@@ -318,7 +334,9 @@ class _InputSizes:
 # --- ingest --------------------------------------------------------------------------------
 
 
-def new_articles(articles: Sequence[Article], store: Store, pending: set[str]) -> list[Article]:
+def new_articles(
+    articles: Sequence[Article], store: Store | RunStore, pending: set[str]
+) -> list[Article]:
     """The articles to code: those whose key is neither stored nor in `pending` (handed out
     earlier in the run), each key once. Their keys join `pending` until they are written.
 
@@ -337,7 +355,7 @@ def new_articles(articles: Sequence[Article], store: Store, pending: set[str]) -
 
 def _work_units(
     items: Iterable[Article | Reject],
-    store: Store,
+    store: Store | RunStore,
     summary: IngestSummary,
     batch_size: int,
     pending: set[str],
@@ -399,7 +417,9 @@ def ingest(
     Documents whose key is already stored are skipped before coding, so running the same
     command again after a crash resumes where the last committed batch ended. `date_from` and
     `date_to` limit the documents read to those published in that window (undated ones are
-    kept). Progress goes to `stream` (standard error by default).
+    kept). Progress goes to `stream` (standard error by default). The run holds the
+    database's run lock throughout and the file itself only while it writes (`RunStore`):
+    another run fails at once with `StoreBusy`, readers get in between batches.
     """
     if workers < 1 or batch_size < 1:
         raise ValueError("workers and batch_size must be at least 1")
@@ -408,7 +428,7 @@ def ingest(
     sizes = _InputSizes(inputs)
     summary = IngestSummary()
     pending: set[str] = set()
-    with Store.open(db_path) as store:
+    with RunStore(db_path, "ingest") as store:
         summary.run_id = store.start_run("ingest", [str(p) for p in inputs], workers)
         status = "failed"
         try:
@@ -432,7 +452,8 @@ def ingest(
                     report.update(summary.read, summary.events, sizes.done)
                 sizes.reached("")
                 report.update(summary.read, summary.events, sizes.total, force=True)
-            summary.dedup_events = deduplicate(store.conn, dedup_settings).events
+            with store.session() as open_store:
+                summary.dedup_events = deduplicate(open_store.conn, dedup_settings).events
             status = "done"
         finally:
             summary.seconds = time.perf_counter() - started
@@ -453,17 +474,19 @@ def recode(
     """Code every stored article again (after a dictionary change) and rebuild dedup.
 
     Each batch replaces its articles' events in one transaction, so an interrupted re-code
-    leaves every article with either its old events or its new ones, never a mix.
+    leaves every article with either its old events or its new ones, never a mix. Like
+    `ingest`, it holds the run lock throughout and the file only while it reads or writes.
     """
     if workers < 1 or batch_size < 1:
         raise ValueError("workers and batch_size must be at least 1")
     started = time.perf_counter()
     summary = RecodeSummary()
-    with Store.open(db_path) as store:
+    with RunStore(db_path, "recode") as store:
         run_id = store.start_run("recode", [str(db_path)], workers)
         status = "failed"
         try:
-            total = int(scalar(store.conn, "SELECT count(*) FROM articles"))
+            with store.session() as open_store:
+                total = int(scalar(open_store.conn, "SELECT count(*) FROM articles"))
             units = (_Work(batch) for batch in store.iter_articles(batch_size))
             with _Reporter("recode", total, progress, stream or sys.stderr) as report:
                 for _unit, (coded, rejects) in _coded(units, coder_factory, workers):
@@ -473,7 +496,8 @@ def recode(
                     done = summary.articles + summary.rejected
                     report.update(done, summary.events, done)
                 report.update(summary.articles, summary.events, total, force=True)
-            summary.dedup_events = deduplicate(store.conn, dedup_settings).events
+            with store.session() as open_store:
+                summary.dedup_events = deduplicate(open_store.conn, dedup_settings).events
             status = "done"
         finally:
             summary.seconds = time.perf_counter() - started

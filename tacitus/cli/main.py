@@ -24,6 +24,7 @@ from tacitus.cli.serve import add_serve_parser, run_serve
 from tacitus.dictionaries.errors import DictionaryError
 from tacitus.evaluate.gold import read_gold, score
 from tacitus.events.coder import Coder, CoderOptions, build_coder
+from tacitus.limits import BadLimit, LimitExceeded, Limits, code_within_limits, env_name, flag_name
 from tacitus.records import Article, EventRecord, Reject
 from tacitus.sources import read_paths
 
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_NOTHING_READ = 1
 EXIT_USAGE = 2
+#: Another run is writing the database (`StoreBusy`): try again later, nothing was done.
+EXIT_BUSY = 3
 
 _err = Console(stderr=True, highlight=False)
 
@@ -55,6 +58,17 @@ def _add_coder_options(parser: argparse.ArgumentParser) -> None:
                         "marked with PLOVER's auxiliary modes")
     parser.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
                         help="publication date for documents that give none")
+    limits = parser.add_argument_group("limits", "what one document may cost; a document over "
+                                       "a limit is rejected with a reason (tacitus/limits.py)")
+    for item in dataclasses.fields(Limits):
+        limits.add_argument(flag_name(item.name), type=type(item.default), metavar="N",
+                            help=f"{item.metadata['help']}; also {env_name(item.name)}")
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    """The limits in the environment, overridden by those given as options."""
+    given = {item.name: getattr(args, item.name) for item in dataclasses.fields(Limits)}
+    return Limits.from_env().with_changes(**given)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -128,13 +142,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def _coder(args: argparse.Namespace, explain: bool = False) -> Coder:
     options = CoderOptions(keep_modal=args.keep_modal, explain=explain)
-    return build_coder(args.dictionary, not args.no_default_dictionaries, options=options)
+    return build_coder(args.dictionary, not args.no_default_dictionaries, options=options,
+                       limits=_limits(args))
 
 
 def _articles(paths: Sequence[str], default_date: dt.date | None,
-              counts: dict[str, int]) -> Iterator[Article]:
+              counts: dict[str, int], limits: Limits) -> Iterator[Article]:
     """Articles from the paths; every reject is reported on standard error as it comes."""
-    for item in read_paths(paths):
+    for item in read_paths(paths, limits=limits):
         if isinstance(item, Reject):
             counts["rejected"] += 1
             _err.print(f"[yellow]skipped[/] {item}")
@@ -147,7 +162,16 @@ def _articles(paths: Sequence[str], default_date: dt.date | None,
 
 def _code_all(args: argparse.Namespace, coder: Coder, counts: dict[str, int]
               ) -> Iterator[tuple[Article, list[EventRecord]]]:
-    return coder.code_articles(_articles(args.paths, args.date, counts))
+    """Each article with its events; one over a limit is reported as skipped, like a reject."""
+    articles = _articles(args.paths, args.date, counts, coder.limits)
+    for article, result in code_within_limits(coder, articles):
+        if isinstance(result, LimitExceeded):
+            counts["read"] -= 1
+            counts["rejected"] += 1
+            place = Reject(article.source_file or article.id, article.position or "", str(result))
+            _err.print(f"[yellow]skipped[/] {place}")
+        else:
+            yield article, result
 
 
 def _print_table(console: Console, events: list[EventRecord]) -> None:
@@ -217,7 +241,12 @@ def _factory(args: argparse.Namespace) -> functools.partial[Coder]:
     """A picklable coder factory: each worker process builds its own coder once."""
     options = CoderOptions(keep_modal=args.keep_modal)
     return functools.partial(build_coder, tuple(args.dictionary),
-                             not args.no_default_dictionaries, None, options)
+                             not args.no_default_dictionaries, None, options, _limits(args))
+
+
+def _reader(args: argparse.Namespace) -> functools.partial[Iterator[Article | Reject]]:
+    """The ingest's reader, holding the limits given as options."""
+    return functools.partial(read_paths, limits=_limits(args))
 
 
 def _run_ingest(args: argparse.Namespace) -> int:
@@ -229,7 +258,7 @@ def _run_ingest(args: argparse.Namespace) -> int:
         _err.print("[red]error[/] with Dask the cluster's workers code: give --dask-local N "
                    "(N >= 1) or --dask ADDRESS, not --workers")
         return EXIT_USAGE
-    failures: tuple[type[Exception], ...] = (StoreBusy,)
+    failures: tuple[type[Exception], ...] = ()
     if on_dask:
         from tacitus.scale import ScaleError
 
@@ -240,7 +269,10 @@ def _run_ingest(args: argparse.Namespace) -> int:
         else:
             summary = ingest(args.paths, args.db, workers=args.workers,
                              coder_factory=_factory(args), date_from=args.date_from,
-                             date_to=args.date_to, progress=True)
+                             date_to=args.date_to, progress=True, reader=_reader(args))
+    except StoreBusy as exc:
+        _err.print(f"[red]busy[/] {exc}")
+        return EXIT_BUSY
     except failures as exc:
         _err.print(f"[red]error[/] {exc}")
         return EXIT_USAGE
@@ -259,7 +291,8 @@ def _ingest_on_dask(args: argparse.Namespace) -> IngestSummary:
     with dask_client(args.dask, args.dask_local) as client:
         summary = ingest_on_dask(args.paths, args.db, client, shard_dir=args.shards,
                                  coder_factory=_factory(args), date_from=args.date_from,
-                                 date_to=args.date_to, keep_shards=args.keep_shards)
+                                 date_to=args.date_to, keep_shards=args.keep_shards,
+                                 reader=_reader(args))
     _err.print(f"{summary.partitions} partition(s) coded on Dask, {summary.resumed} of them "
                "found already coded in shards left by an unfinished run")
     return summary
@@ -267,8 +300,13 @@ def _ingest_on_dask(args: argparse.Namespace) -> IngestSummary:
 
 def _run_recode(args: argparse.Namespace) -> int:
     from tacitus.ingest import recode
+    from tacitus.store import StoreBusy
 
-    summary = recode(args.db, _factory(args), workers=args.workers)
+    try:
+        summary = recode(args.db, _factory(args), workers=args.workers)
+    except StoreBusy as exc:
+        _err.print(f"[red]busy[/] {exc}")
+        return EXIT_BUSY
     _err.print(f"{summary.articles} article(s) re-coded: {summary.events} event mention(s), "
                f"{summary.dedup_events} deduplicated event(s) in {summary.seconds:.1f} s")
     return EXIT_OK
@@ -313,6 +351,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _COMMANDS[args.command](args)
     except DictionaryError as exc:
         _err.print(f"[red]dictionary error[/] {exc}")
+        return EXIT_USAGE
+    except BadLimit as exc:
+        _err.print(f"[red]error[/] {exc}")
         return EXIT_USAGE
 
 

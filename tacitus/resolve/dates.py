@@ -279,7 +279,10 @@ def _shift_month(year: int, month: int, offset: int) -> str:
 
 
 def _iso_day(year: int, month: int, day: int) -> str | None:
-    """An ISO day, or None for an impossible one ("February 30") rather than a guess."""
+    """An ISO day, or None for an impossible one ("February 30") or one outside the years
+    news is about ("0001-01-01", a placeholder) rather than a guess."""
+    if year not in _YEAR_RANGE:
+        return None
     try:
         return dt.date(year, month, day).isoformat()
     except ValueError:

@@ -3,19 +3,23 @@
 `read_paths` is the one entry point for files, directories and `-` (standard input). Each file
 goes to the reader for its format (`detect.py`); the reader pulls out fields; one `Finisher`
 per call judges every document by the same rules and catches duplicates across all files.
-A file that fails to read becomes a reject and the next file is read as usual.
+A file that fails to read becomes a reject and the next file is read as usual. Readers hold
+at most `Limits.max_document_bytes` of one document and `max_file_bytes` of a file they must
+parse whole (`tacitus.limits`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
+from tacitus.limits import Limits
 from tacitus.records import Article, Reject
-from tacitus.sources.common import ColumnMapping, Draft
+from tacitus.sources.common import ColumnMapping, Draft, printable
 from tacitus.sources.detect import READERS, STDIN_NAME, detect_format, read_stream, walk
 from tacitus.sources.finish import Finisher
 
@@ -30,20 +34,23 @@ def read_paths(
     date_to: dt.date | None = None,
     language_check: bool = True,
     stdin: IO[bytes] | None = None,
+    limits: Limits | None = None,
 ) -> Iterator[Article | Reject]:
     """Articles and rejects from files, directories (walked recursively, sorted) and `-`.
 
     `date_from`/`date_to` drop dated documents outside the window without a reject, since the
     user asked for that; undated ones are kept. `stdin` replaces the process's standard input
-    for `-` (tests and embedding callers use it).
+    for `-` (tests and embedding callers use it). `limits` default to `Limits.from_env()`.
     """
     finisher = Finisher(date_from=date_from, date_to=date_to, language_check=language_check)
     columns = mapping or ColumnMapping()
+    bounds = limits or Limits.from_env()
     for given in paths:
         if str(given) == "-":
-            drafts = _guarded(STDIN_NAME, read_stream(stdin or sys.stdin.buffer, columns))
+            stream = stdin or sys.stdin.buffer
+            drafts = _guarded(STDIN_NAME, read_stream(stream, columns, bounds))
         else:
-            drafts = _drafts_under(Path(given), columns)
+            drafts = _drafts_under(Path(given), columns, bounds)
         yield from _finish_all(drafts, finisher)
 
 
@@ -66,21 +73,35 @@ def read_stdin(
     )
 
 
-def _drafts_under(path: Path, mapping: ColumnMapping) -> Iterator[Draft | Reject]:
+def _drafts_under(path: Path, mapping: ColumnMapping, limits: Limits) -> Iterator[Draft | Reject]:
     if path.is_dir():
         for file in walk(path):
-            yield from _drafts_of_file(file, mapping)
-    elif path.exists():
-        yield from _drafts_of_file(path, mapping)
+            if isinstance(file, Reject):
+                yield file
+            else:
+                yield from _drafts_of_file(file, mapping, limits)
+    elif path.exists() or path.is_symlink():
+        yield from _drafts_of_file(path, mapping, limits)
     else:
         yield Reject(str(path), "", "no such file or directory")
 
 
-def _drafts_of_file(path: Path, mapping: ColumnMapping) -> Iterator[Draft | Reject]:
+def _drafts_of_file(path: Path, mapping: ColumnMapping, limits: Limits) -> Iterator[Draft | Reject]:
+    """Drafts from one file, or a reject when it cannot be read as one.
+
+    Only regular files are opened: reading a named pipe or a device (`/dev/zero` linked into a
+    corpus) would block or never end, and a broken link has nothing to read.
+    """
+    if not path.is_file():
+        return iter([Reject(str(path), "", NOT_A_FILE)])
+
     def read() -> Iterator[Draft | Reject]:
-        yield from READERS[detect_format(path)](path, mapping)
+        yield from READERS[detect_format(path)](path, mapping, limits)
 
     return _guarded(str(path), read())
+
+
+NOT_A_FILE = "not a regular file (a pipe, socket, device or broken link): not read"
 
 
 def _guarded(source: str, drafts: Iterator[Draft | Reject]) -> Iterator[Draft | Reject]:
@@ -101,6 +122,29 @@ def _guarded(source: str, drafts: Iterator[Draft | Reject]) -> Iterator[Draft | 
 def _finish_all(drafts: Iterable[Draft | Reject], finisher: Finisher) -> Iterator[Article | Reject]:
     for draft in drafts:
         if isinstance(draft, Reject):
-            yield draft
+            yield _storable(draft)
         elif (result := finisher.finish(draft)) is not None:
-            yield result
+            yield _storable(result)
+
+
+def _storable(item: Article | Reject) -> Article | Reject:
+    """The item with every name and field as text that can be stored and printed: a file
+    name's undecodable bytes as `\\xff` escapes, lone surrogates from JSON as U+FFFD."""
+    if isinstance(item, Reject):
+        return Reject(
+            printable(item.file), printable(item.position), printable(item.reason),
+            _printable(item.doc_id),
+        )
+    return dataclasses.replace(
+        item,
+        id=printable(item.id),
+        url=_printable(item.url),
+        outlet=_printable(item.outlet),
+        title=_printable(item.title),
+        source_file=_printable(item.source_file),
+        position=_printable(item.position),
+    )
+
+
+def _printable(value: str | None) -> str | None:
+    return None if value is None else printable(value)

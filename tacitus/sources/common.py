@@ -13,12 +13,13 @@ import gzip
 import hashlib
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import BinaryIO, Literal, cast
+from typing import IO, BinaryIO, Literal, cast
 
+from tacitus.limits import Limits, exceeded
 from tacitus.records import Reject
 
 Field = Literal["id", "text", "date", "url", "outlet", "title"]
@@ -143,6 +144,27 @@ def looks_binary(text: str) -> bool:
     return bad / len(text) > MAX_BAD_CHAR_SHARE
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def scrub(text: str) -> str:
+    """Lone UTF-16 surrogates (JSON's "\\ud800" escapes) as U+FFFD, like any undecodable byte.
+
+    Python strings may hold them, but they cannot be encoded as UTF-8, so one in a text or a
+    field would make hashing, storing or printing the document fail further on.
+    """
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def printable(name: str) -> str:
+    """A file name or field as storable text: undecodable bytes of a file name shown as
+    `\\xff` escapes (so the name stays recognisable), other lone surrogates as U+FFFD."""
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return scrub(name)
+
+
 def decode(data: bytes) -> str:
     """Bytes as UTF-8 (a BOM dropped), invalid sequences replaced so `looks_binary` can judge."""
     return data.decode("utf-8-sig", errors="replace")
@@ -202,6 +224,26 @@ EARLIEST_YEAR = 1900
 FUTURE_SLACK = dt.timedelta(days=365)
 
 
+#: The year of an RFC 822 date ("Thu, 12 Jul 2012 08:15:00 GMT"): after the month name.
+_RFC822_YEAR = re.compile(r"[A-Za-z]{3,}\s+(\d+)\b")
+
+
+def _rfc822_date(value: str) -> dt.date | None:
+    """An RFC 822 date, refusing years written with other than two or four digits.
+
+    `email.utils` reads any year below 100 as a two-digit one, so "01 Jan 0001" (a scraper's
+    stand-in for "no date") would quietly become 2001.
+    """
+    year = _RFC822_YEAR.search(value)
+    digits = year[1] if year else ""
+    if len(digits) not in (2, 4) or (len(digits) == 4 and int(digits) < 1000):
+        return None
+    try:
+        return email.utils.parsedate_to_datetime(value).date()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
 def _parse_date_string(value: str) -> dt.date | None:
     for parse in (dt.date.fromisoformat, dt.datetime.fromisoformat):
         try:
@@ -209,10 +251,8 @@ def _parse_date_string(value: str) -> dt.date | None:
         except ValueError:
             continue
         return parsed.date() if isinstance(parsed, dt.datetime) else parsed
-    try:
-        return email.utils.parsedate_to_datetime(value).date()
-    except (TypeError, ValueError, IndexError):
-        pass
+    if (rfc822 := _rfc822_date(value)) is not None:
+        return rfc822
     for fmt in DATE_FORMATS:
         try:
             return dt.datetime.strptime(value, fmt).date()
@@ -302,6 +342,54 @@ def open_binary(path: Path) -> BinaryIO:
     if path.suffix.lower() == ".gz":
         return cast(BinaryIO, gzip.open(path, "rb"))
     return path.open("rb")
+
+
+def read_capped(stream: IO[bytes], limit: int) -> bytes | None:
+    """All of a stream, or `None` when it holds more than `limit` bytes (only `limit + 1` of
+    them are read, so a huge file or a gzip bomb costs no more memory than the limit)."""
+    data = stream.read(limit + 1)
+    return None if len(data) > limit else data
+
+
+def too_large(limits: Limits, name: str = "max_document_bytes") -> str:
+    """The reason for refusing a document or file over a byte limit."""
+    return exceeded(f"document too large: more than {getattr(limits, name):,} bytes", name, limits)
+
+
+def bounded_lines(stream: IO[bytes], limit: int) -> Iterator[bytes]:
+    """The stream's lines, but never more than `limit + 1` bytes of one: a longer line is cut
+    there and the rest of it skipped, so that one gigantic line cannot exhaust memory. A cut
+    line is recognisable by `line_too_long`; the next line is read as usual."""
+    while line := stream.readline(limit + 1):
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := stream.readline(limit + 1)) and not rest.endswith(b"\n"):
+                pass
+        yield line
+
+
+def line_too_long(line: bytes, limit: int) -> bool:
+    """Whether a line (from `bounded_lines` or anywhere) holds more than `limit` bytes."""
+    return len(line.rstrip(b"\r\n")) > limit
+
+
+#: Bytes of a file judged when deciding whether it is text at all.
+HEAD_BYTES = 4096
+#: Share of undecodable or control characters in a file's head that makes it binary. Higher
+#: than the share allowed in one document, because this rejects a whole file at once.
+MAX_BAD_HEAD_SHARE = 0.1
+
+
+def binary_head(stream: IO[bytes]) -> bool:
+    """True when a stream's first bytes are not text (an image renamed `.jsonl`, a UTF-16
+    dump): its documents would each be rejected, burying the one reject that matters. A few
+    bad bytes (one record with a NUL) are left for the record's own judgement. Reads nothing
+    away: the head is peeked."""
+    peek = getattr(stream, "peek", None)
+    head = bytes(peek(HEAD_BYTES)[:HEAD_BYTES]) if peek is not None else b""
+    text = decode(head)
+    bad = sum(1 for char in text if char == "\ufffd" or _is_control(char))
+    # The last character may be a multi-byte sequence cut by the head's end.
+    return bool(text) and (bad - 1) / len(text) > MAX_BAD_HEAD_SHARE
 
 
 def doc_stem(path: Path) -> str:

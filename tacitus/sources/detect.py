@@ -8,8 +8,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
+from tacitus.limits import Limits
 from tacitus.records import Reject
-from tacitus.sources.common import ColumnMapping, Draft, open_binary
+from tacitus.sources.common import (
+    ColumnMapping,
+    Draft,
+    bounded_lines,
+    open_binary,
+    read_capped,
+    too_large,
+)
 from tacitus.sources.feeds import read_feed
 from tacitus.sources.html import read_html
 from tacitus.sources.jsonl import read_json, read_jsonl, read_lines
@@ -17,7 +25,7 @@ from tacitus.sources.tabular import read_csv, read_tsv
 from tacitus.sources.text import read_text, text_draft
 from tacitus.sources.warc import read_warc
 
-Reader = Callable[[Path, ColumnMapping], Iterator[Draft | Reject]]
+Reader = Callable[[Path, ColumnMapping, Limits], Iterator[Draft | Reject]]
 
 READERS: dict[str, Reader] = {
     "text": read_text,
@@ -96,31 +104,47 @@ def detect_format(path: Path) -> str:
         return sniff(stream.read(SNIFF_BYTES))
 
 
-def walk(root: Path) -> Iterator[Path]:
+def walk(root: Path) -> Iterator[Path | Reject]:
     """Files under `root`, depth first in sorted order, so every run reads the same sequence.
 
     Hidden files and directories (`.git`, `.DS_Store`) are tooling, not articles. Symbolic
-    links to directories are not followed, so a link loop cannot trap the walk.
+    links to directories are not followed, so a link loop cannot trap the walk. A directory
+    that cannot be listed is a reject (`os.walk` would skip it without a word).
     """
-    for directory, subdirectories, files in os.walk(root):
+    unlisted: list[OSError] = []
+    for directory, subdirectories, files in os.walk(root, onerror=unlisted.append):
+        while unlisted:
+            error = unlisted.pop(0)
+            yield Reject(str(error.filename), "", f"cannot list directory: {error.strerror}")
         subdirectories[:] = sorted(name for name in subdirectories if not name.startswith("."))
         for name in sorted(files):
             if not name.startswith("."):
                 yield Path(directory) / name
+    for error in unlisted:
+        yield Reject(str(error.filename), "", f"cannot list directory: {error.strerror}")
 
 
-def read_stream(stream: IO[bytes], mapping: ColumnMapping) -> Iterator[Draft | Reject]:
+def read_stream(
+    stream: IO[bytes], mapping: ColumnMapping, limits: Limits
+) -> Iterator[Draft | Reject]:
     """Drafts from standard input: JSON Lines if it opens with `{`, else one text document.
 
     Only the leading blank lines are held back to decide, so a long JSON Lines stream is
     read line by line like a file.
     """
+    cap = limits.max_document_bytes
+    lines = bounded_lines(stream, cap)
     held: list[bytes] = []
-    for line in stream:
+    for line in lines:
         held.append(line)
         if line.strip():
             break
     if b"".join(held).lstrip().startswith(b"{"):
-        yield from read_lines(itertools.chain(held, stream), STDIN_NAME, mapping)
+        yield from read_lines(itertools.chain(held, lines), STDIN_NAME, mapping, limits)
+        return
+    head = b"".join(held)
+    rest = read_capped(stream, cap - len(head)) if len(head) <= cap else None
+    if rest is None:
+        yield Reject(STDIN_NAME, "1", too_large(limits))
     else:
-        yield text_draft(b"".join(held) + stream.read(), STDIN_NAME, "stdin")
+        yield text_draft(head + rest, STDIN_NAME, "stdin")

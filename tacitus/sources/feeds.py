@@ -17,8 +17,17 @@ import defusedxml
 import defusedxml.ElementTree
 import feedparser
 
+from tacitus.limits import Limits
 from tacitus.records import Reject
-from tacitus.sources.common import ColumnMapping, Draft, as_field, html_to_text, open_binary
+from tacitus.sources.common import (
+    ColumnMapping,
+    Draft,
+    as_field,
+    html_to_text,
+    open_binary,
+    read_capped,
+    too_large,
+)
 
 #: Root elements of the feed dialects feedparser reads (RSS 2.0, Atom, RSS 1.0 as RDF).
 FEED_ROOTS = frozenset({"rss", "feed", "RDF"})
@@ -61,11 +70,17 @@ def _entry_date(entry: Any) -> object:
     return None
 
 
-def read_feed(path: Path, mapping: ColumnMapping) -> Iterator[Draft | Reject]:
-    """Read an `.rss`/`.atom`/`.xml` feed; position is the 1-based entry number."""
+def read_feed(path: Path, mapping: ColumnMapping, limits: Limits) -> Iterator[Draft | Reject]:
+    """Read an `.rss`/`.atom`/`.xml` feed; position is the 1-based entry number.
+
+    A feed is parsed whole, so it may hold at most `max_file_bytes`.
+    """
     source = str(path)
     with open_binary(path) as stream:
-        data = stream.read()
+        data = read_capped(stream, limits.max_file_bytes)
+    if data is None:
+        yield Reject(source, "", too_large(limits, "max_file_bytes"))
+        return
     if problem := unsafe_or_not_feed(data):
         yield Reject(source, "", problem)
         return

@@ -20,6 +20,7 @@ from tacitus.sources.common import (
     clean_text,
     looks_binary,
     parse_date,
+    scrub,
     text_hash,
 )
 
@@ -73,9 +74,9 @@ class Finisher:
         def reject(reason: str, doc_id: str | None = draft.id) -> Reject:
             return Reject(draft.source_file, draft.position, reason, doc_id)
 
-        if looks_binary(draft.text):
+        if looks_binary(scrub(draft.text)):
             return reject("binary or non-UTF-8 content")
-        text = clean_text(draft.text)
+        text = clean_text(scrub(draft.text))
         if not text:
             return reject("empty text")
         try:

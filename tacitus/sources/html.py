@@ -7,8 +7,16 @@ from pathlib import Path
 
 import trafilatura
 
+from tacitus.limits import Limits
 from tacitus.records import Reject
-from tacitus.sources.common import ColumnMapping, Draft, doc_stem, open_binary
+from tacitus.sources.common import (
+    ColumnMapping,
+    Draft,
+    doc_stem,
+    open_binary,
+    read_capped,
+    too_large,
+)
 
 
 def html_draft(
@@ -45,8 +53,11 @@ def html_draft(
     )
 
 
-def read_html(path: Path, mapping: ColumnMapping) -> Iterator[Draft | Reject]:
+def read_html(path: Path, mapping: ColumnMapping, limits: Limits) -> Iterator[Draft | Reject]:
     """Read one `.html`/`.htm` page as one document (id: its URL if it has one, else the stem)."""
     with open_binary(path) as stream:
-        data = stream.read()
-    yield html_draft(data, str(path), "1", fallback_id=doc_stem(path))
+        data = read_capped(stream, limits.max_document_bytes)
+    if data is None:
+        yield Reject(str(path), "1", too_large(limits))
+    else:
+        yield html_draft(data, str(path), "1", fallback_id=doc_stem(path))

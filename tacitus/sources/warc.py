@@ -13,8 +13,9 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 
+from tacitus.limits import Limits
 from tacitus.records import Reject
-from tacitus.sources.common import ColumnMapping, Draft, decode
+from tacitus.sources.common import ColumnMapping, Draft, decode, read_capped, too_large
 from tacitus.sources.html import html_draft
 
 #: Media types of the pages that hold articles, and how their body is read.
@@ -39,7 +40,7 @@ def _page_kind(record: ArcWarcRecord) -> str | None:
     return PAGE_TYPES.get(content_type.split(";", 1)[0].strip().lower())
 
 
-def read_warc(path: Path, mapping: ColumnMapping) -> Iterator[Draft | Reject]:
+def read_warc(path: Path, mapping: ColumnMapping, limits: Limits) -> Iterator[Draft | Reject]:
     """Read a `.warc` or `.warc.gz` file; position is each record's byte offset.
 
     A corrupt record ends the read of this file with a reject naming the last good record:
@@ -54,7 +55,8 @@ def read_warc(path: Path, mapping: ColumnMapping) -> Iterator[Draft | Reject]:
             try:
                 record = next(pending)
                 kind = _page_kind(record)
-                body = record.content_stream().read() if kind else b""
+                cap = limits.max_document_bytes
+                body = read_capped(record.content_stream(), cap) if kind else b""
                 offset = records.get_record_offset()
             except StopIteration:
                 return
@@ -65,7 +67,9 @@ def read_warc(path: Path, mapping: ColumnMapping) -> Iterator[Draft | Reject]:
                 yield Reject(source, "", f"corrupt WARC after {last_good}: {reason}")
                 return
             url = record.rec_headers.get_header("WARC-Target-URI")
-            if kind == "html":
+            if body is None:
+                yield Reject(source, str(offset), too_large(limits))
+            elif kind == "html":
                 yield html_draft(body, source, str(offset), url=url)
             elif kind == "text":
                 yield Draft(source, str(offset), decode(body), url=url)

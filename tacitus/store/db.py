@@ -4,16 +4,24 @@ Why a batch is one transaction: an article and its events commit together or not
 run killed at any moment (even SIGKILL) leaves only whole articles behind, and the next run
 skips exactly those and codes the rest. Why `doc_key`: a document is recognised by its URL, or
 by its text when it has none, so reading the same corpus twice adds nothing.
+
+Why a long run opens the file once per batch (`RunStore`): DuckDB lets one process write a
+file and no other process even read it meanwhile, so a run that kept it open would shut
+`tacitus serve` out for hours. Between batches the file is closed, and readers get in.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import fcntl
 import hashlib
 import json
+import os
 import re
+import time
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -27,9 +35,15 @@ from tacitus.store.schema import check_version, migrate, scalar
 
 DEFAULT_DB_PATH = Path("tacitus.duckdb")
 
+#: Seconds a run waits, before each batch, for readers to close the file (they hold it for
+#: one request or one export); readers that never let go make it fail with `StoreBusy`.
+WRITE_WAIT_SECONDS = 60.0
+#: The longest pause between two attempts to open a busy file.
+_RETRY_CEILING_SECONDS = 0.25
+
 
 class StoreBusy(RuntimeError):
-    """Another process holds the database open for writing; DuckDB allows one writer."""
+    """Another process holds the database (or its run lock); DuckDB allows one writer."""
 
 
 _SPACE = re.compile(r"\s+")
@@ -240,10 +254,16 @@ def record_from_row(row: dict[str, Any]) -> EventRecord:
     return EventRecord.from_dict(values)
 
 
-def _busy(path: Path, error: duckdb.Error) -> StoreBusy:
+def _busy(path: Path, error: duckdb.Error, read_only: bool) -> StoreBusy:
+    if read_only:
+        return StoreBusy(
+            f"{path} is open for writing by another process (a run writing a batch); try"
+            f" again in a moment ({error})"
+        )
     return StoreBusy(
-        f"{path} is already open for writing by another process; DuckDB allows one writer at"
-        f" a time, so wait for that run to finish or use another database file ({error})"
+        f"{path} is open in another process (a writer, or a reader such as `tacitus serve`"
+        f" or an export); DuckDB allows one writer and no readers beside it, so wait for it"
+        f" or use another database file ({error})"
     )
 
 
@@ -256,14 +276,29 @@ class Store:
         self.read_only = read_only
 
     @classmethod
-    def open(cls, path: Path | str = DEFAULT_DB_PATH, *, read_only: bool = False) -> Store:
+    def open(
+        cls, path: Path | str = DEFAULT_DB_PATH, *, read_only: bool = False, wait: float = 0.0
+    ) -> Store:
         """Open (creating and migrating if needed) the database at `path`.
 
         `read_only` is for serving and exporting: it never migrates and fails if the schema
-        is not the current one. Any open fails at once with `StoreBusy` while another process
-        writes to the file.
+        is not the current one. While another process has the file open (a writer, or a
+        reader when this open is for writing), the open is retried for up to `wait` seconds,
+        then fails with `StoreBusy`; the default is to fail at once.
         """
-        path = Path(path)
+        deadline = time.monotonic() + wait
+        pause = 0.01
+        while True:
+            try:
+                return cls._open_once(Path(path), read_only)
+            except StoreBusy:
+                if time.monotonic() + pause > deadline:
+                    raise
+                time.sleep(pause)
+                pause = min(2 * pause, _RETRY_CEILING_SECONDS)
+
+    @classmethod
+    def _open_once(cls, path: Path, read_only: bool) -> Store:
         if read_only and not path.exists():
             raise FileNotFoundError(f"no Tacitus database at {path}")
         if not read_only:
@@ -272,10 +307,10 @@ class Store:
             conn = duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as error:
             if "lock" in str(error).lower():
-                raise _busy(path, error) from error
+                raise _busy(path, error, read_only) from error
             raise
         except duckdb.ConnectionException as error:
-            raise _busy(path, error) from error
+            raise _busy(path, error, read_only) from error
         try:
             if read_only:
                 check_version(conn)
@@ -288,6 +323,10 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+
+    def checkpoint(self) -> None:
+        """Move the write-ahead log into the database file, so the file alone is the store."""
+        self.conn.execute("CHECKPOINT")
 
     def __enter__(self) -> Store:
         return self
@@ -400,15 +439,20 @@ class Store:
         """All stored articles in key order, a batch at a time (what re-coding reads)."""
         last = ""
         while True:
-            rows = self.conn.execute(
-                "SELECT doc_key, id, text, published, url, outlet, title, source_file, position"
-                " FROM articles WHERE doc_key > ? ORDER BY doc_key LIMIT ?",
-                [last, batch_size],
-            ).fetchall()
-            if not rows:
+            batch, last = self.articles_after(last, batch_size)
+            if not batch:
                 return
-            last = rows[-1][0]
-            yield [Article(*row[1:]) for row in rows]
+            yield batch
+
+    def articles_after(self, last_key: str, limit: int) -> tuple[list[Article], str]:
+        """Up to `limit` stored articles whose key sorts after `last_key`, in key order, and
+        the key to continue after."""
+        rows = self.conn.execute(
+            "SELECT doc_key, id, text, published, url, outlet, title, source_file, position"
+            " FROM articles WHERE doc_key > ? ORDER BY doc_key LIMIT ?",
+            [last_key, limit],
+        ).fetchall()
+        return [Article(*row[1:]) for row in rows], (rows[-1][0] if rows else last_key)
 
     def start_run(self, kind: str, paths: Sequence[str], workers: int) -> int:
         """Record that a run began; a run that never finishes keeps status 'running'."""
@@ -430,6 +474,153 @@ class Store:
             + " WHERE run_id = ?",
             [status, utc_now(), *(counts.get(c) for c in columns), run_id],
         )
+
+
+def lock_path(db_path: Path | str) -> Path:
+    """The run lock beside a database: `tacitus.duckdb` -> `tacitus.duckdb.lock`."""
+    path = Path(db_path)
+    return path.with_name(path.name + ".lock")
+
+
+class RunLock:
+    """An exclusive lock on `PATH.lock`, held by an ingest or re-code for its whole run.
+
+    A run opens the database only while it writes a batch, so two runs could otherwise
+    interleave their batches (and their `runs` rows and deduplications). With the lock the
+    second run fails at once with `StoreBusy`, naming the first one's process. It is an OS
+    lock (`flock`): the kernel drops it when its holder ends in any way, even SIGKILL, so a
+    crashed run never leaves a stale lock behind; the file itself stays, and is harmless.
+    """
+
+    def __init__(self, db_path: Path | str, kind: str) -> None:
+        self.db_path = Path(db_path)
+        self.kind = kind
+        self.path = lock_path(db_path)
+        self._fd: int | None = None
+
+    def __enter__(self) -> RunLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+            os.close(fd)
+            raise StoreBusy(
+                f"{self.db_path} is being written by another run ({holder or 'starting up'});"
+                f" one run at a time may write a database, so wait for it to finish or use"
+                f" another database file (lock: {self.path})"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{self.kind}, pid {os.getpid()}, since {utc_now():%Y-%m-%d %H:%M:%S} UTC"
+                  .encode(), 0)
+        self._fd = fd
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._fd is not None:
+            os.ftruncate(self._fd, 0)
+            os.close(self._fd)  # closing the last descriptor releases the lock
+            self._fd = None
+
+
+class RunStore:
+    """The store as a long run (ingest, re-code) uses it: locked for the run, open per batch.
+
+    Entering takes the `RunLock`. Each method then opens the database (waiting up to `wait`
+    seconds for readers to let go), does its work in one transaction, CHECKPOINTs and closes
+    the file. Between two batches the file is free: `tacitus serve` and exports open it
+    read-only and see every batch committed so far, each one whole, and never half of one.
+    """
+
+    def __init__(self, db_path: Path | str, kind: str, wait: float = WRITE_WAIT_SECONDS) -> None:
+        self.path = Path(db_path)
+        self.wait = wait
+        self.lock = RunLock(db_path, kind)
+
+    def __enter__(self) -> RunStore:
+        self.lock.__enter__()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.lock.__exit__(exc_type, exc, tb)
+
+    @contextmanager
+    def session(self) -> Iterator[Store]:
+        """The database open for writing, for one step of the run; checkpointed and closed
+        after it (a failed step is not checkpointed: its transaction has rolled back)."""
+        store = Store.open(self.path, wait=self.wait)
+        try:
+            yield store
+            store.checkpoint()
+        finally:
+            store.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[Store]:
+        """The database open read-only, for a step that only reads: no migration check and
+        nothing to checkpoint, so it costs less than a `session` (the first session of the
+        run has migrated the file, and the run lock keeps other runs from changing it)."""
+        store = Store.open(self.path, read_only=True, wait=self.wait)
+        try:
+            yield store
+        finally:
+            store.close()
+
+    def existing_keys(self, keys: Iterable[str]) -> set[str]:
+        """`Store.existing_keys`, read in a session of its own."""
+        with self.reading() as store:
+            return store.existing_keys(keys)
+
+    def write_batch(
+        self,
+        coded: Sequence[CodedArticle],
+        rejects: Sequence[Reject] = (),
+        run_id: int | None = None,
+    ) -> BatchResult:
+        """`Store.write_batch`, in a session of its own."""
+        with self.session() as store:
+            return store.write_batch(coded, rejects, run_id)
+
+    def replace_events(
+        self,
+        coded: Sequence[CodedArticle],
+        rejects: Sequence[Reject] = (),
+        run_id: int | None = None,
+    ) -> int:
+        """`Store.replace_events`, in a session of its own."""
+        with self.session() as store:
+            return store.replace_events(coded, rejects, run_id)
+
+    def iter_articles(self, batch_size: int = 500) -> Iterator[list[Article]]:
+        """`Store.iter_articles`, each batch read in a session of its own."""
+        last = ""
+        while True:
+            with self.reading() as store:
+                batch, last = store.articles_after(last, batch_size)
+            if not batch:
+                return
+            yield batch
+
+    def start_run(self, kind: str, paths: Sequence[str], workers: int) -> int:
+        """`Store.start_run`, in a session of its own."""
+        with self.session() as store:
+            return store.start_run(kind, paths, workers)
+
+    def finish_run(self, run_id: int, status: str, counts: dict[str, int]) -> None:
+        """`Store.finish_run`, in a session of its own."""
+        with self.session() as store:
+            store.finish_run(run_id, status, counts)
 
 
 def _reject_rows(
