@@ -70,6 +70,10 @@ predicates:
     code: "010"
   - noun: ceasefire
     code: "0871"
+  - verb: back
+    code: "051"
+  - verb: endorse
+    code: "051"
 """
 
 
@@ -169,6 +173,84 @@ def test_place_is_not_an_actor(coder: Coder) -> None:
     found = code(coder, "Russia met Iran in Damascus.")
     assert ("040", "RUS", "IRN") in found
     assert not any("SYR" in t[2] for t in found)
+
+
+# --- in-document roles and works (tacitus/actors/roster.py) -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # apposition, then a titled surname
+        ("Omar Haddad, a Jordanian diplomat, arrived on Monday. "
+         "Mr Haddad met Iran's foreign minister.", ("040", "JORGOV", "IRNGOV")),
+        # "to be" equates the name with a role
+        ("Lena Varga was Hungary's ambassador to Chile. "
+         "Varga accused the Chilean government of fraud.", ("112", "HUNGOV", "CHLGOV")),
+        # the role stands in the name's own phrase
+        ("Kenyan army commander Peter Odhiambo visited Uganda. "
+         "Odhiambo met Ugandan officials.", ("040", "KENMIL", "UGAGOV")),
+    ],
+)
+def test_a_role_given_once_holds_for_later_mentions(
+    coder: Coder, text: str, expected: tuple[str, str, str]
+) -> None:
+    assert expected in code(coder, text)
+
+
+def test_a_relation_is_not_a_role(coder: Coder) -> None:
+    found = code(coder, "Omar Haddad, the son of a Jordanian minister, accused Syria of fraud.")
+    assert not any(t[1].startswith("JOR") for t in found)
+
+
+def test_he_is_the_last_person_not_the_last_plural(coder: Coder) -> None:
+    found = code(coder, "Omar Haddad, a Jordanian diplomat, met protesters in Amman. "
+                        "He accused the Syrian government of fraud.")
+    assert ("112", "JORGOV", "SYRGOV") in found
+
+
+def test_we_in_a_quotation_is_the_speaker(coder: Coder) -> None:
+    found = code(coder, '"We accuse the Syrian army of murder," the Turkish foreign minister '
+                        "said.")
+    assert ("112", "TURGOV", "SYRMIL") in found
+
+
+def test_a_person_may_be_the_target_of_a_body_with_the_same_code(coder: Coder) -> None:
+    found = code(coder, "Omar Haddad, a Jordanian diplomat, defected. "
+                        "The Jordanian government accused Mr Haddad of treason.")
+    assert ("112", "JORGOV", "JORGOV") in found
+
+
+def test_backing_a_work_backs_its_author(coder: Coder) -> None:
+    found = code(coder, "Kenya circulated a draft resolution, backed by Ghana and Nigeria.")
+    assert {("051", "GHA", "KEN"), ("051", "NGA", "KEN")} <= found
+
+
+def test_the_work_named_before_acts_for_its_author(coder: Coder) -> None:
+    found = code(coder, "Kenya circulated a draft resolution on Monday. "
+                        "The draft threatens the Sudanese government with sanctions.")
+    assert ("130", "KEN", "SDNGOV") in found
+
+
+def test_a_possessed_work_stands_for_its_possessor(coder: Coder) -> None:
+    found = code(coder, "The Sudanese president defended his policy. Egypt endorsed his "
+                        "argument.")
+    assert ("051", "EGY", "SDNGOV") in found
+
+
+def test_a_statement_speaks_for_whoever_posted_it(coder: Coder) -> None:
+    found = code(coder, "The Kenyan foreign minister posted a statement that accused Somali "
+                        "militants of murder.")
+    assert ("112", "KENGOV", "SOMREB") in found
+
+
+def test_a_noun_described_by_a_passive_participle_is_its_target(coder: Coder) -> None:
+    found = code(coder, "Nigeria condemned the rebels, backed by Chad.")
+    assert any(t[0] == "051" and t[1] == "TCD" and t[2].endswith("REB") for t in found)
+
+
+def test_a_stand_alone_infinitive_reports_nothing(coder: Coder) -> None:
+    assert code(coder, "Let us be clear. To attack Turkey and to threaten Greece.") == set()
 
 
 # --- modality ----------------------------------------------------------------------------

@@ -82,6 +82,16 @@ def subject_heads(predicate: Token) -> list[Token]:
     return []
 
 
+def modified_noun(predicate: Token) -> list[Token]:
+    """The noun a passive participle describes ("armed groups backed by X": the groups are
+    what X backs), as a one-element list, or nothing."""
+    head = predicate.head
+    if predicate.dep_ == "acl" and predicate.tag_ == "VBN" and head.i != predicate.i and \
+            head.pos_ in ("NOUN", "PROPN"):
+        return [head]
+    return []
+
+
 def agent_heads(predicate: Token) -> list[Token]:
     """The `by` phrase of a passive ("was attacked by X") and of a passive participle."""
     heads: list[Token] = []

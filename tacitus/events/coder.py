@@ -29,6 +29,7 @@ from tacitus.actors.matcher import (
     conjuncts,
     phrase_head,
 )
+from tacitus.actors.roster import Roster, document_words, is_definite, is_work
 from tacitus.codebook import actor_type_plover_code, actor_type_sector
 from tacitus.config import Settings
 from tacitus.dictionaries.load import load_dictionaries
@@ -47,10 +48,11 @@ from tacitus.events.predicates import PredicateIndex
 from tacitus.events.speech import (
     governing_speech_verb,
     in_quote,
+    is_speech_verb,
     quote_spans,
     quote_speaker_verb,
 )
-from tacitus.language import word_set
+from tacitus.language import language_data, word_set
 from tacitus.limits import LimitExceeded, Limits
 from tacitus.nlp import load_nlp
 from tacitus.records import Article, EventRecord, Modality
@@ -59,6 +61,7 @@ from tacitus.resolve import DateResolution, Place, resolve_event_date, resolve_e
 _COMPLEMENTS = ("ccomp", "xcomp", "advcl", "conj", "parataxis", "csubj")
 _LOWER_LINKS = ("xcomp", "ccomp", "advcl")
 _STATEMENT = "010"
+_PLURAL_TAGS = ("NNS", "NNPS")
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,8 @@ class _DocState:
         return self._history
     quotes: list[tuple[int, int]] = field(default_factory=list)
     countries: Counter[str] = field(default_factory=Counter)
+    #: People and works the document has introduced (`tacitus.actors.roster`).
+    roster: Roster = field(default_factory=Roster)
 
     def home_country(self) -> str | None:
         """The country the document is about so far, if one clearly leads."""
@@ -243,6 +248,7 @@ class Coder:
         state.countries.update(
             country for m in mentions if not m.agent and (country := _country_of(m.code))
         )
+        mentions = self._with_document_people(sentence, mentions, state)
         plans = [
             plan
             for predicate, entries in self.predicates.find(sentence)
@@ -254,6 +260,7 @@ class Coder:
         records: list[EventRecord] = []
         for plan in plans:
             records.extend(self._emit(plan, sentence, index, state))
+        self._remember_works(sentence, mentions, state)
         state.sentences.append((sentence, mentions))
         state._history = None
         return records
@@ -271,6 +278,8 @@ class Coder:
         if not code or code == "---":
             return None
         mood = modality(predicate)
+        if mood == "asserted" and _bare_infinitive(predicate):
+            mood = "future"  # "To join the revolution and defend the people.": an appeal
         ontology = self.dictionaries.ontology
         if self.options.negation_codes and ontology and own_modality(predicate) == "negated" \
                 and negatable(code):
@@ -386,7 +395,8 @@ class Coder:
         objects_heads = arguments.object_heads(predicate, not self.options.locative_targets)
         if passive:
             sources = self._actors_of(arguments.agent_heads(predicate), mentions, state)
-            targets = subjects
+            targets = subjects or self._actors_of(arguments.modified_noun(predicate), mentions,
+                                                  state)
             objects_heads = [h for h in objects_heads if h.head.lower_ != "by"]
         else:
             sources = subjects
@@ -394,8 +404,8 @@ class Coder:
         if not targets:
             for head in objects_heads:
                 targets = self._actors_of([head], mentions, state)
-                if targets:
-                    break
+                if targets and not (is_work(head) and _same_actors(targets, sources)):
+                    break  # "adopted a resolution with X": the work is the source's own
         if passive and not sources and not self.options.loose_targets:
             sources = self._announcing_government(predicate, mentions, state)
         if self.options.loose_targets:
@@ -408,7 +418,8 @@ class Coder:
                                             mentions,
                                             lambda h: self._actors_of([h], mentions, state))
         source_codes = {s.cameo for s in sources}
-        targets = [t for t in targets if t.cameo not in source_codes or len(sources) > 1]
+        targets = [t for t in targets if t.cameo not in source_codes or len(sources) > 1
+                   or _other_person(t, sources)]
         return sources, targets
 
     def _announcing_government(self, predicate: Token, mentions: list[Mention],
@@ -460,8 +471,13 @@ class Coder:
                 continue
             actor = _named_in_apposition(conjunct, mentions) or code_phrase(conjunct,
                                                                             mentions)
-            if actor is None and conjunct.lower_ in word_set("pronouns"):
+            if actor is None and conjunct.lower_ in document_words("first_person") and \
+                    in_quote(conjunct, state.quotes):
+                actor = self._quoted_speaker(conjunct, mentions, state)
+            elif actor is None and conjunct.lower_ in word_set("pronouns"):
                 actor = _antecedent(conjunct, mentions, state)
+            if actor is None and is_work(conjunct):
+                actor = self._work_author(conjunct, mentions, state)
             if actor is None:
                 continue
             if actor.cameo.startswith("---") and shared:
@@ -483,6 +499,63 @@ class Coder:
     def _speaker(self, speech: Token, mentions: list[Mention], state: _DocState
                  ) -> list[CodedActor]:
         return self._actors_of(arguments.subject_heads(speech), mentions, state)
+
+    def _quoted_speaker(self, pronoun: Token, mentions: list[Mention], state: _DocState
+                        ) -> CodedActor | None:
+        """""I have joined," he said": inside a quotation "I" and "we" are the speaker
+        named outside it."""
+        for verb in pronoun.sent:
+            if is_speech_verb(verb) and not in_quote(verb, state.quotes):
+                speakers = self._speaker(verb, mentions, state)
+                if speakers:
+                    return speakers[0]
+        return None
+
+    def _work_author(self, work: Token, mentions: list[Mention], state: _DocState
+                     ) -> CodedActor | None:
+        """Who a draft, plan or statement stands for: its possessor ("his argument"), the
+        `by` phrase of its participle ("a plan drafted by X"), the work of that name met
+        before ("the draft"), or the subject that makes it ("X circulated a draft")."""
+        owners = [c for c in work.children if c.dep_ == "poss"]
+        owners.extend(h for c in work.children if c.dep_ == "acl"
+                      and c.lemma_.lower() in document_words("authoring_verbs")
+                      for h in arguments.agent_heads(c))
+        possessives: dict[str, str] = language_data("document")["possessive_pronouns"]
+        for owner in owners:
+            found = self._actors_of([owner], mentions, state)
+            if found:
+                return found[0]
+            if owner.lower_ in possessives:
+                return _antecedent(owner, mentions, state, possessives[owner.lower_])
+        if is_definite(work):
+            return state.roster.work_author(work)
+        if work.dep_ in ("dobj", "obj") and work.head.pos_ == "VERB":
+            found = self._actors_of(arguments.subject_heads(work.head), mentions, state)
+            return found[0] if found else None
+        return None
+
+    def _with_document_people(self, sentence: Span, mentions: list[Mention],
+                              state: _DocState) -> list[Mention]:
+        """The sentence's mentions plus the people the document has given a role
+        (`tacitus.actors.roster`)."""
+        def role_code(head: Token) -> list[CodedActor]:
+            return self._actors_of_head(head, mentions, state)
+
+        added = state.roster.mentions(sentence, mentions, role_code)
+        if added:
+            mentions = sorted([*mentions, *added], key=lambda m: m.start)
+        state.roster.learn_titled(sentence, mentions, role_code)
+        state.phrase_actors.clear()
+        return mentions
+
+    def _remember_works(self, sentence: Span, mentions: list[Mention], state: _DocState
+                        ) -> None:
+        """Works the sentence introduces ("X circulated a draft"), for "the draft" later."""
+        for token in sentence:
+            if is_work(token) and not is_definite(token):
+                author = self._work_author(token, mentions, state)
+                if author is not None:
+                    state.roster.add_work(token, author)
 
     # ------------------------------------------------------------------ records
 
@@ -624,7 +697,28 @@ def _pairs(sources: list[CodedActor], targets: list[CodedActor], reciprocal: boo
         return [(s, t) for s in sources for t in sources if s is not t]
     if not targets:
         return [(s, None) for s in sources]
-    return [(s, t) for s in sources for t in targets if s.cameo != t.cameo]
+    return [(s, t) for s in sources for t in targets
+            if s.cameo != t.cameo or _other_person(t, [s])]
+
+
+def _same_actors(actors: list[CodedActor], others: list[CodedActor]) -> bool:
+    return {a.cameo for a in actors} <= {o.cameo for o in others}
+
+
+def _other_person(target: CodedActor, sources: list[CodedActor]) -> bool:
+    """A person of the same code as the source is still someone else ("the ministry
+    dismissed its envoy": both SYRGOV)."""
+    return target.kind == "person" and all(s.head != target.head for s in sources)
+
+
+def _bare_infinitive(predicate: Token) -> bool:
+    """Is the predicate's clause a to-infinitive standing alone ("... to join the revolution
+    and to defend the people.")? Such a fragment asks for an act; it reports none."""
+    token = predicate
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    return token.dep_ == "ROOT" and token.tag_ == "VB" and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
 
 
 def _apply_slots(
@@ -743,13 +837,15 @@ def _distribute_owners(head: Token, actor: CodedActor, mentions: list[Mention]
     return spread or [actor]
 
 
-def _antecedent(pronoun: Token, mentions: list[Mention], state: _DocState
-                ) -> CodedActor | None:
-    """The last actor before the pronoun; he/she prefer people and role-coded actors."""
+def _antecedent(pronoun: Token, mentions: list[Mention], state: _DocState,
+                as_word: str | None = None) -> CodedActor | None:
+    """The last actor before the pronoun; he/she prefer people and role-coded actors.
+    `as_word` reads a possessive as its personal pronoun ("his" as "he")."""
     here = [a for a in _sentence_actors(pronoun.sent, mentions) if a.end <= pronoun.i]
     earlier = [a for a in [*state.history(), *here] if a.end <= pronoun.i]
-    if pronoun.lower_ in word_set("person_pronouns"):
-        people = [a for a in earlier if a.kind in ("person", "agent") or len(a.cameo) > 3]
+    if (as_word or pronoun.lower_) in word_set("person_pronouns"):
+        people = [a for a in earlier if (a.kind in ("person", "agent") or len(a.cameo) > 3)
+                  and pronoun.doc[a.head].tag_ not in _PLURAL_TAGS]
         earlier = people or earlier
     return earlier[-1] if earlier else None
 
