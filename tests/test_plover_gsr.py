@@ -1,8 +1,8 @@
 """The PLOVER gold-standard sentence evaluation: its scoring rule, and the dev split's figures.
 
 The project's targets are type hit >= 0.80 and source country >= 0.80; the knowledge is still
-being improved, so the dev-split test guards against regression (floors at the measured values
-minus 0.05) instead of asserting the targets.
+being improved, so the dev-split test guards against regression (floors a little below the
+measured values) instead of asserting the targets.
 """
 
 from __future__ import annotations
@@ -28,8 +28,10 @@ DEV = ("eval", "plover_gsr_dev", "PLOVER_GSR_dev.jsonl")
 
 # Measured with the built-in dictionaries and default options on the committed tree when the
 # evaluation landed (commit 4e846bb): type hit 0.553 (99/179), source country 0.626 (112/179).
-TYPE_HIT_FLOOR = 0.50
-SOURCE_COUNTRY_FLOOR = 0.57
+# Raised after the intent and vocabulary work of issue 3: type hit 0.676 (121/179), source
+# country 0.715 (128/179); the floors sit a little below those figures.
+TYPE_HIT_FLOOR = 0.66
+SOURCE_COUNTRY_FLOOR = 0.70
 
 
 def _actor(code: str) -> ActorRef:
