@@ -115,8 +115,9 @@ def _clock(pids: Callable[[], tuple[list[int], int | None]]) -> Iterator[dict[st
 
 
 def measure_single(corpus: Path, db: Path) -> Measurement:
-    """`ingest` in this process, one worker, with a coder built before the clock starts."""
-    make_real_coder()
+    """`ingest` in this process, one worker, with a coder built (and its model loaded, by an
+    empty batch, as the Dask worker plugin does) before the clock starts."""
+    list(make_real_coder().code_articles([]))
     with _clock(lambda: ([], None)) as spent:
         summary = ingest([corpus], db, coder_factory=make_real_coder, progress=False)
     return Measurement(

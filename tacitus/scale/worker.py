@@ -53,7 +53,14 @@ class CoderPlugin(WorkerPlugin):
     async def setup(self, worker: Worker) -> None:
         """Build the coder in a thread: the worker's event loop keeps answering meanwhile."""
         self.lock = threading.Lock()
-        self.coder = await asyncio.to_thread(self.factory)
+        self.coder = await asyncio.to_thread(self._build)
+
+    def _build(self) -> CoderLike:
+        """The coder, with its model loaded: coding an empty batch makes a coder that loads
+        spaCy on first use (tacitus.events.coder.Coder does) load it now, not in a task."""
+        coder = self.factory()
+        list(coder.code_articles([]))
+        return coder
 
 
 @dataclass(frozen=True)
