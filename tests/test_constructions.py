@@ -253,6 +253,14 @@ def test_a_stand_alone_infinitive_reports_nothing(coder: Coder) -> None:
     assert code(coder, "Let us be clear. To attack Turkey and to threaten Greece.") == set()
 
 
+def test_reporting_anothers_violence_is_an_accusation(coder: Coder) -> None:
+    found = code(coder, "The Kenyan foreign minister said that Somali militants had attacked "
+                        "villages.")
+    assert ("112", "KENGOV", "SOMREB") in found
+    own = code(coder, "The Kenyan army said that it had attacked Somali militants.")
+    assert not any(t[0] == "112" for t in own)
+
+
 # --- modality ----------------------------------------------------------------------------
 
 

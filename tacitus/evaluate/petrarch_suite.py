@@ -107,6 +107,7 @@ def read_records(path: Path) -> Iterator[SuiteRecord]:
 SUITE_OPTIONS = CoderOptions(
     keep_modal=True, require_dyad=True, locative_targets=True, keep_claimed=True,
     loose_targets=True, negation_codes=True, absorb_lower=True, document_country=False,
+    allegations=False,
 )
 
 

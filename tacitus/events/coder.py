@@ -79,6 +79,8 @@ class CoderOptions:
     `absorb_lower` merges a verb into the coded verb that governs it, as PETRARCH does.
     `document_country` gives a role with no country ("the army", "protesters") the country
     the document is about, when one country clearly dominates its actor mentions so far.
+    `allegations` adds a speaker's accusation of whoever they say used force (PLOVER's
+    informal allegation; PETRARCH's suites expect only the reported event).
     """
 
     keep_modal: bool = False
@@ -89,6 +91,7 @@ class CoderOptions:
     negation_codes: bool = False
     absorb_lower: bool = False
     document_country: bool = True
+    allegations: bool = True
     explain: bool = False
 
 
@@ -255,6 +258,8 @@ class Coder:
             if (plan := self._plan(predicate, entries, mentions, state)) is not None
         ]
         plans = _drop_nouns_of_coded_verbs(plans)
+        if self.options.allegations:
+            plans.extend(_allegations(plans))
         if self.options.absorb_lower:
             plans = self._absorb(plans)
         records: list[EventRecord] = []
@@ -671,6 +676,36 @@ def _drop_nouns_of_coded_verbs(plans: list[_Plan]) -> list[_Plan]:
             continue
         kept.append(plan)
     return kept
+
+
+def _allegations(plans: list[_Plan]) -> list[_Plan]:
+    """"X said (that) Y had been killing civilians": a named speaker reporting another's use
+    of force accuses them (`tacitus/data/language/allegation.yaml`). The accusation is built
+    on the speaker's own statement, from the speaker to the claimed perpetrators."""
+    data = language_data("allegation")
+    by_token = {plan.predicate.i: plan for plan in plans}
+    added: list[_Plan] = []
+    for plan in plans:
+        if not plan.claimed or plan.mood != "asserted" or \
+                describe_code(plan.code).quad_class not in data["quad_classes"]:
+            continue
+        speech = governing_speech_verb(plan.predicate)
+        if speech is None or speech.i > plan.predicate.i:
+            continue  # "Y attacked Z, officials said" is the reporter's sourcing
+        statement = by_token.get(speech.i)
+        if statement is None or not _named(statement.sources) or \
+                describe_code(statement.code).event is not None:
+            continue  # only a plain statement becomes an accusation ("accused X of" is one)
+        speakers = {s.cameo for s in statement.sources}
+        accused = [s for s in _named(plan.sources) if s.cameo not in speakers]
+        if not accused or any(a.predicate.i == speech.i and a.targets == accused
+                              for a in added):
+            continue
+        entry = dataclasses.replace(
+            statement.entry, origin=f"{statement.entry.origin} (alleges {plan.entry.origin})")
+        added.append(dataclasses.replace(statement, entry=entry, code=data["code"],
+                                         paired=None, targets=accused))
+    return added
 
 
 def _assigns_roles(match: Match | None) -> bool:
