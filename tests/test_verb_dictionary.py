@@ -82,6 +82,9 @@ def _coded(coder: Coder, text: str) -> set[tuple[str, str]]:
          {("130", "HND")}),
         # a to-infinitive the parser reads as a purpose clause is still controlled
         ("Argentina has sworn to fight the British in the Falklands.", {("130", "ARG")}),
+        # an event noun takes the mood of the verb whose object it is
+        ("Turkey confirmed it would tighten the blockade of the Kurdish enclave.",
+         {("130", "TUR")}),
     ],
 )
 def test_announced_acts_code_as_intent(default_coder: Coder, text: str,
@@ -97,6 +100,7 @@ def test_announced_acts_code_as_intent(default_coder: Coder, text: str,
         "Peru does not plan to meet Chile.",
         # "would" outside reported speech stays hypothetical
         "Peru would attack Colombia.",
+        "Peru could start a naval blockade of Ecuador.",
     ],
 )
 def test_denied_or_hypothetical_acts_are_not_coded(default_coder: Coder, text: str) -> None:

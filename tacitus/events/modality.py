@@ -90,6 +90,11 @@ def _controlled_infinitive(token: Token) -> bool:
         c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
 
 
+def _object_noun(token: Token) -> bool:
+    """An event noun that is its verb's direct object shares the verb's clause and mood."""
+    return token.pos_ == "NOUN" and token.dep_ == "dobj" and token.head.i != token.i
+
+
 def modality(predicate: Token) -> Modality:
     """The predicate's modality, inherited from every clause above it and from control verbs.
 
@@ -102,6 +107,9 @@ def modality(predicate: Token) -> Modality:
         mood = own_modality(token)
         if mood != "asserted":
             return mood
+        if _object_noun(token):
+            token = token.head  # "would tighten the blockade": the blockade is the verb's
+            continue
         if token.dep_ not in _CLAUSE_LINKS or token.head.i == token.i:
             return "asserted"
         head = token.head
@@ -130,6 +138,8 @@ def intent_code(predicate: Token, code_quad: int | None) -> str | None:
     heads = frozenset(data["intent_heads"])
     if code_quad is None:
         return None
+    if _object_noun(predicate):
+        predicate = predicate.head
     auxiliaries = [c.lower_ for c in predicate.children if c.dep_ == "aux"]
     own_future = _future_auxiliary(predicate, auxiliaries)
     head = predicate.head
