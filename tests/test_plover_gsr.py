@@ -31,8 +31,8 @@ DEV = ("eval", "plover_gsr_dev", "PLOVER_GSR_dev.jsonl")
 # Raised after the intent and vocabulary work of issue 3: type hit 0.676 (121/179), source
 # country 0.715 (128/179); the floors sit a little below those figures.
 # Raised after in-document role linking: type hit 0.687 (123/179), source country 0.721
-# (129/179).
-TYPE_HIT_FLOOR = 0.67
+# (129/179). Object nouns taking their verb's mood: type hit 0.693 (124/179).
+TYPE_HIT_FLOOR = 0.68
 SOURCE_COUNTRY_FLOOR = 0.71
 
 
