@@ -191,6 +191,8 @@ def _code_batch(coder: CoderLike, articles: list[Article]) -> _Coded:
     version = coder_version(coder)
     coded: list[CodedArticle] = []
     rejects: list[Reject] = []
+    if not articles:
+        return coded, rejects
     done = 0
     try:
         for article, result in code_within_limits(coder, articles):
