@@ -128,3 +128,25 @@ def test_plover_gsr_dev_split() -> None:
 
     assert report.type_hit_rate >= TYPE_HIT_FLOOR
     assert report.source_country_rate >= SOURCE_COUNTRY_FLOOR
+
+
+
+def test_eval_plover_command_scores_a_gold_file(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """The command itself, on a gold file of two sentences written here (it has no limit
+    options of its own, so it takes the environment's)."""
+    from tacitus.cli.main import main
+
+    gold = tmp_path / "gold.jsonl"
+    lines = [
+        {"id": "g1", "text": "Chilean police arrested three protest leaders in Santiago.",
+         "event": "COERCE", "actor": [{"code": "CHL"}]},
+        {"id": "g2", "text": "Peru's president praised Bolivia's new trade policy on Monday.",
+         "event": "SUPPORT", "actor": [{"code": "PER"}]},
+    ]
+    gold.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    assert main(["eval-plover", str(gold)]) == 0
+    printed = capsys.readouterr().out
+    figures = json.loads(printed[printed.index("\n{") + 1:])
+    assert figures["sentences"] == 2
+    assert figures["type_hits"] == 2 and figures["source_hits"] == 2

@@ -66,8 +66,9 @@ def _add_coder_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _limits(args: argparse.Namespace) -> Limits:
-    """The limits in the environment, overridden by those given as options."""
-    given = {item.name: getattr(args, item.name) for item in dataclasses.fields(Limits)}
+    """The limits in the environment, overridden by those given as options (commands without
+    the limit options, such as `eval-plover`, use the environment's)."""
+    given = {item.name: getattr(args, item.name, None) for item in dataclasses.fields(Limits)}
     return Limits.from_env().with_changes(**given)
 
 
