@@ -40,7 +40,8 @@ ENV_PREFIX = "TACITUS_"
 
 
 class LimitExceeded(ValueError):
-    """A document breaks a limit; the message is the rejection reason, naming the limit."""
+    """The coder refuses a document: it breaks a limit, or is not text spaCy can take (lone
+    surrogates). The message is the rejection reason, naming the limit."""
 
 
 class BadLimit(ValueError):
@@ -99,8 +100,16 @@ class Limits:
         given = {name: value for name, value in changes.items() if value is not None}
         return dataclasses.replace(self, **given)  # type: ignore[arg-type]
 
-    def oversize(self, text: str) -> str | None:
-        """Why `text` is too big to parse, or `None`: the checks made before spaCy runs."""
+    def screen(self, text: str) -> str | None:
+        """Why `text` must not be parsed, or `None`: the checks made before spaCy runs.
+
+        Besides the size limits: a lone UTF-16 surrogate (from a JSON escape such as
+        "\\ud800") makes spaCy fail, and it has no right reading, so such text is refused
+        (the readers turn them into U+FFFD; callers of the coder should do the same).
+        """
+        if surrogate := _SURROGATE.search(text):
+            return (f"not Unicode text: a lone surrogate ({ascii(surrogate[0])}) at character"
+                    f" {surrogate.start():,}")
         if len(text) > self.max_document_chars:
             return exceeded(
                 f"document too large: {len(text):,} characters", "max_document_chars", self
@@ -176,6 +185,8 @@ def _number(raw: str, name: str, default: float) -> float:
         kind = "a whole number" if isinstance(default, int) else "a number"
         raise BadLimit(f"environment variable {name}={raw!r} is not {kind}") from None
 
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 #: Where a sentence may end: terminal punctuation (and closing quotes or brackets) before
 #: white space, or a line break. Cruder than spaCy's sentences, but never fewer ends for

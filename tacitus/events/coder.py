@@ -194,7 +194,7 @@ class Coder:
 
     def code_article(self, article: Article) -> list[EventRecord]:
         """The article's events; `LimitExceeded` if it breaks a limit (`tacitus.limits`)."""
-        if problem := self.limits.oversize(article.text):
+        if problem := self.limits.screen(article.text):
             raise LimitExceeded(problem)
         return self.code_doc(self.nlp(article.text), article)
 
@@ -206,7 +206,7 @@ class Coder:
         `LimitExceeded` is raised when its turn comes, which ends this generator, so callers
         that must go on use `tacitus.limits.code_within_limits`.
         """
-        screened = ((a, self.limits.oversize(a.text)) for a in articles)
+        screened = ((a, self.limits.screen(a.text)) for a in articles)
         pairs = (("" if problem else a.text, (a, problem)) for a, problem in screened)
         for doc, (article, problem) in self.nlp.pipe(pairs, as_tuples=True,
                                                      batch_size=batch_size):
