@@ -108,7 +108,7 @@ class Limits:
         (the readers turn them into U+FFFD; callers of the coder should do the same).
         """
         if surrogate := _SURROGATE.search(text):
-            return (f"not Unicode text: a lone surrogate ({ascii(surrogate[0])}) at character"
+            return (f"not Unicode text: a lone surrogate ({surrogate[0]!a}) at character"
                     f" {surrogate.start():,}")
         if len(text) > self.max_document_chars:
             return exceeded(
