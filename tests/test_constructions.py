@@ -74,6 +74,12 @@ predicates:
     code: "051"
   - verb: endorse
     code: "051"
+  - verb: release
+    code: "0841"
+  - verb: withdraw
+    code: "0874"
+  - verb: demand
+    code: "100"
 """
 
 
@@ -259,6 +265,52 @@ def test_reporting_anothers_violence_is_an_accusation(coder: Coder) -> None:
     assert ("112", "KENGOV", "SOMREB") in found
     own = code(coder, "The Kenyan army said that it had attacked Somali militants.")
     assert not any(t[0] == "112" for t in own)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Kenyan foreign minister said that Somalia must release the fishermen.",
+         ("1053", "KENGOV", "SOM")),
+        ("Ghana's president declared that Togo should withdraw its troops.",
+         ("1056", "GHAGOV", "TGO")),
+        ("Peru insisted that Bolivia has to release the sailors.", ("1053", "PER", "BOL")),
+        ("Somalia needs to release the fishermen, Kenya said.", ("1053", "KEN", "SOM")),
+        ("Peru stressed that Bolivia ought to open its border.", ("100", "PER", "BOL")),
+        ("Kenya said Somalia must not attack the border posts.", ("100", "KEN", "SOM")),
+        ("Chile issued a statement demanding that Argentina release the sailors.",
+         ("1053", "CHL", "ARG")),
+        ("Pakistan reiterated its demand that India withdraw its soldiers.",
+         ("1056", "PAK", "IND")),
+    ],
+)
+def test_a_reported_obligation_is_a_demand(coder: Coder, text: str,
+                                           expected: tuple[str, str, str]) -> None:
+    found = code(coder, text)
+    assert expected in found
+    assert not any(t[0] in ("0841", "0874", "190", "010") for t in found), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Kenyan foreign minister said that Somalia need not release the fishermen.",
+        "Kenya said that Somalia does not have to release the fishermen.",
+        "Kenya did not say that Somalia must release the fishermen.",
+        "Vietnam said it must withdraw its boats.",
+        "Kenya said every Somali fisherman has to release his catch.",
+        "Kenya said the court should be the final arbiter.",
+    ],
+)
+def test_no_demand_without_an_obligation_on_another(coder: Coder, text: str) -> None:
+    assert not any(t[0].startswith("10") or t[0] in ("0841", "0874")
+                   for t in code(coder, text))
+
+
+def test_the_option_leaves_reported_obligations_as_statements() -> None:
+    plain = _coder(reported_demands=False)
+    assert code(plain, "Kenya said that Somalia must release the fishermen.") == {
+        ("010", "KEN", "SOM")}
 
 
 # --- modality ----------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from tacitus.dictionaries.load import load_dictionaries
 from tacitus.dictionaries.model import Dictionaries, Pattern, PredicateEntry, Slot
 from tacitus.events import arguments
 from tacitus.events.codes import describe_code
+from tacitus.events.demands import demand_code, demand_reporter, reported_demand
 from tacitus.events.modality import (
     intent_code,
     modality,
@@ -61,6 +62,7 @@ from tacitus.resolve import DateResolution, Place, resolve_event_date, resolve_e
 _COMPLEMENTS = ("ccomp", "xcomp", "advcl", "conj", "parataxis", "csubj")
 _LOWER_LINKS = ("xcomp", "ccomp", "advcl")
 _STATEMENT = "010"
+_SPEECH_ORIGIN = "tacitus/data/language/speech.yaml (demanding_speech_verbs)"
 _PLURAL_TAGS = ("NNS", "NNPS")
 
 
@@ -81,6 +83,8 @@ class CoderOptions:
     the document is about, when one country clearly dominates its actor mentions so far.
     `allegations` adds a speaker's accusation of whoever they say used force (PLOVER's
     informal allegation; PETRARCH's suites expect only the reported event).
+    `reported_demands` codes a speaker's statement that another must act ("said Y must
+    withdraw") as a demand of them (`tacitus.events.demands`).
     """
 
     keep_modal: bool = False
@@ -92,6 +96,7 @@ class CoderOptions:
     absorb_lower: bool = False
     document_country: bool = True
     allegations: bool = True
+    reported_demands: bool = True
     explain: bool = False
 
 
@@ -252,12 +257,15 @@ class Coder:
             country for m in mentions if not m.agent and (country := _country_of(m.code))
         )
         mentions = self._with_document_people(sentence, mentions, state)
+        found = {predicate.i: entries for predicate, entries in self.predicates.find(sentence)}
         plans = [
             plan
-            for predicate, entries in self.predicates.find(sentence)
-            if (plan := self._plan(predicate, entries, mentions, state)) is not None
+            for index_, entries in found.items()
+            if (plan := self._plan(sentence.doc[index_], entries, mentions, state)) is not None
         ]
         plans = _drop_nouns_of_coded_verbs(plans)
+        if self.options.reported_demands:
+            plans = self._reported_demands(sentence, found, plans, mentions, state)
         if self.options.allegations:
             plans.extend(_allegations(plans))
         if self.options.absorb_lower:
@@ -315,6 +323,58 @@ class Coder:
         claimers = self._speaker(speech, mentions, state) if speech is not None else []
         return _Plan(predicate, entry, match, code, paired, mood, sources, targets,
                      reciprocal, claimed, claimers, negated_code)
+
+    def _reported_demands(self, sentence: Span, found: dict[int, list[PredicateEntry]],
+                          plans: list[_Plan], mentions: list[Mention], state: _DocState
+                          ) -> list[_Plan]:
+        """"X said Y must Z": X's plain statement becomes X's demand of Y, coded by what Z is
+        (`tacitus.events.demands`). An obligation of the speaker themselves ("Vietnam said it
+        must defend its waters") stays a statement."""
+        by_token = {plan.predicate.i: plan for plan in plans}
+        demands: dict[tuple[int, str], _Plan] = {}
+        for act in sentence:
+            demand = reported_demand(act)
+            statement = self._reporting_plan(demand.head, by_token, mentions, state) \
+                if demand else None
+            if demand is None or statement is None or not _plain_report(statement.code):
+                continue
+            speakers = {s.cameo for s in statement.sources}
+            obliged = [] if arguments.is_passive(demand.clause) else self._actors_of(
+                arguments.subject_heads(demand.clause), mentions, state)
+            if obliged and {o.cameo for o in obliged} <= speakers:
+                continue
+            act_code, act_origin = self._act_code(act, found.get(act.i))
+            code = demand_code(act_code, demand.forbidden)
+            entry = dataclasses.replace(
+                statement.entry, origin=f"{statement.entry.origin} (demands {act_origin})")
+            demands.setdefault((statement.predicate.i, code), dataclasses.replace(
+                statement, entry=entry, code=code, paired=None,
+                targets=[o for o in obliged if o.cameo not in speakers]))
+        replaced = {index for index, _ in demands}
+        return [p for p in plans if p.predicate.i not in replaced] + list(demands.values())
+
+    def _reporting_plan(self, head: Token, plans: dict[int, _Plan], mentions: list[Mention],
+                        state: _DocState) -> _Plan | None:
+        """The coded act that reports a demand: the verb of saying itself, or for a demand
+        noun the verb it is the object of ("reiterated its demand that ..."). A verb of saying
+        the dictionaries leave uncoded ("declared that ...") is planned as a statement."""
+        verb = head
+        if head.pos_ in ("NOUN", "PROPN"):
+            verb = head.head.head if head.dep_ == "pobj" else head.head
+        if verb.i in plans or not demand_reporter(verb):
+            return plans.get(verb.i)
+        statement = PredicateEntry(lemma=verb.lemma_.lower(), code=_STATEMENT,
+                                   origin=_SPEECH_ORIGIN)
+        return self._plan(verb, [statement], mentions, state)
+
+    def _act_code(self, act: Token, entries: list[PredicateEntry] | None
+                  ) -> tuple[str | None, str]:
+        """The code of an act the dictionaries know (None otherwise), and where it is from."""
+        if not entries:
+            return None, act.lemma_
+        entry, match = self._best_pattern(act, entries)
+        code = match.pattern.code if match else entry.code
+        return (None if code == "---" else code), entry.origin
 
     def _best_pattern(self, predicate: Token, entries: list[PredicateEntry]
                       ) -> tuple[PredicateEntry, Match | None]:
@@ -663,6 +723,12 @@ def _governing_plan(predicate: Token, plans: dict[int, _Plan]) -> _Plan | None:
     if token.dep_ == "ccomp" and token.i < token.head.i:
         return None  # "X did Y, an official said": the report is not the event's governor
     return plans.get(token.head.i)
+
+
+def _plain_report(code: str) -> bool:
+    """A statement (CAMEO 01) or a demand with no more specific code: what a reported demand
+    may refine. Other codes ("warned" as a threat) already say more and are kept."""
+    return code[:2] == _STATEMENT[:2] or code == language_data("demand")["default"]
 
 
 def _drop_nouns_of_coded_verbs(plans: list[_Plan]) -> list[_Plan]:

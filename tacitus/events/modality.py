@@ -33,6 +33,9 @@ def _words() -> dict[str, frozenset[str]]:
         "neg_adv": frozenset(data["negation"]["adverbs"]),
         "control_negative": frozenset(data["control_negative"]),
         "control_future": frozenset(data["control_future"]),
+        "obligation_heads": frozenset(data["obligation"]["heads"]),
+        "mandative": frozenset(data["mandative"]),
+        "demand_nouns": frozenset(language_data("speech")["demand_nouns"]),
     }
 
 
@@ -95,6 +98,19 @@ def _object_noun(token: Token) -> bool:
     return token.pos_ == "NOUN" and token.dep_ == "dobj" and token.head.i != token.i
 
 
+def subjunctive_complement(token: Token) -> bool:
+    """A bare-subjunctive that-clause of a verb or noun of demanding ("demanded that the army
+    free the sailors", "its demand that India withdraw"): the act is asked for, not done."""
+    words = _words()
+    if token.tag_ != "VB" or token.dep_ not in ("ccomp", "acl") or token.head.i == token.i \
+            or any(c.dep_ in ("aux", "auxpass") for c in token.children):
+        return False
+    head = token.head
+    if head.pos_ in ("NOUN", "PROPN"):
+        return head.lower_ in words["demand_nouns"]
+    return head.lemma_.lower() in words["mandative"]
+
+
 def modality(predicate: Token) -> Modality:
     """The predicate's modality, inherited from every clause above it and from control verbs.
 
@@ -110,10 +126,14 @@ def modality(predicate: Token) -> Modality:
         if _object_noun(token):
             token = token.head  # "would tighten the blockade": the blockade is the verb's
             continue
+        if subjunctive_complement(token):
+            return "hypothetical"
         if token.dep_ not in _CLAUSE_LINKS or token.head.i == token.i:
             return "asserted"
         head = token.head
         if _controlled_infinitive(token):
+            if head.lemma_.lower() in words["obligation_heads"]:
+                return "hypothetical"  # "has to pay", "needs to open": owed, not done
             if head.lemma_.lower() in words["control_negative"]:
                 return "negated"
             if head.lemma_.lower() in words["control_future"] | words["future_heads"]:
