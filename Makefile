@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 lint: $(STAMP)
-	$(BIN)/ruff check tacitus tests benchmarks
+	$(BIN)/ruff check tacitus tests benchmarks fuzz
 	$(BIN)/mypy
 
 test: $(STAMP) lint

@@ -107,6 +107,8 @@ def resolve_event_date(sentence: Span, trigger: Token, published: dt.date | None
     """
     if isinstance(published, dt.datetime):
         published = published.date()
+    if published is not None and published.year not in _YEAR_RANGE:
+        published = None  # an absurd publication date (year 1, 9999) dates nothing
     chain = anchors(trigger)
     direction: Direction = "future" if _is_future(chain) else "past"
     for expression in _candidates(sentence, chain):

@@ -5,6 +5,10 @@ parser reads a stray or unclosed quote as the start of a field that runs on over
 following lines, silently swallowing the rows there into one wrong document. Strictly, the
 broken row fails; it becomes a reject and reading starts again on the line after the one it
 began on, so the rows it had swallowed come through as themselves.
+
+A row over the size limit is different: its quoted field is long, not broken, so reading
+goes on after the line where that field's quote closes (its lines are not held meanwhile).
+If it never closes, the rest of the file was that field, and the one reject covers it.
 """
 
 from __future__ import annotations
@@ -80,6 +84,19 @@ class _Lines:
         self.again.extendleft(reversed(self.taken[1:]))
         self.taken = []
 
+    def skip_rest_of_row(self) -> None:
+        """Pass over the lines that finish the row just read: up to the line ending with its
+        quotes balanced (in strict CSV a quote inside a field is doubled, so an odd count
+        means a quoted field is still open)."""
+        quotes = sum(raw.count(b'"') for _, raw in self.taken)
+        self.taken = []
+        while quotes % 2:
+            try:
+                quotes += next(self).encode().count(b'"')
+            except StopIteration:
+                break
+            self.taken = []
+
 
 def _rows(
     lines: _Lines, delimiter: str, source: str, limits: Limits
@@ -94,10 +111,12 @@ def _rows(
             return
         except csv.Error as error:
             start = lines.row_start
-            too_long = lines.row_too_long or str(error).startswith("field larger than")
-            lines.retry_after_first()
-            reason = too_large(limits) if too_long else f"malformed row: {error}"
-            yield Reject(source, str(start), reason)
+            if lines.row_too_long or str(error).startswith("field larger than"):
+                lines.skip_rest_of_row()
+                yield Reject(source, str(start), too_large(limits))
+            else:
+                lines.retry_after_first()
+                yield Reject(source, str(start), f"malformed row: {error}")
             continue
         if lines.row_too_long:
             yield Reject(source, str(lines.row_start), too_large(limits))
