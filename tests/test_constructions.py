@@ -313,6 +313,42 @@ def test_the_option_leaves_reported_obligations_as_statements() -> None:
         ("010", "KEN", "SOM")}
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ecuador will not accept the ruling from Peru.", ("120", "ECU", "")),
+        ("Morocco would never recognise Algeria.", ("120", "MAR", "DZA")),
+        ("Georgia does not recognise Russia.", ("120", "GEO", "RUS")),
+        ("The Thai army cannot tolerate protests.", ("120", "THAMIL", "")),
+        ("Chile did not agree to the plan of Argentina.", ("120", "CHL", "ARG")),
+        ("Iran has not complied with the ruling.", ("128", "IRN", "")),
+        ("Kenya said it will not allow Somalia into the talks.", ("124", "KEN", "SOM")),
+    ],
+)
+def test_a_denied_acceptance_is_a_refusal(coder: Coder, text: str,
+                                          expected: tuple[str, str, str]) -> None:
+    found = code(coder, text)
+    assert expected in found, found
+    assert not any(t[0] == "080" for t in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If Ecuador does not accept the ruling, Peru will act.",
+        "Morocco recognised Algeria.",
+        "Georgia does not meet Russia.",
+    ],
+)
+def test_no_refusal_without_a_denied_acceptance(coder: Coder, text: str) -> None:
+    assert not any(t[0].startswith("12") for t in code(coder, text))
+
+
+def test_the_option_leaves_denied_acceptances_uncoded() -> None:
+    plain = _coder(negated_refusals=False)
+    assert code(plain, "Georgia does not recognise Russia.") == set()
+
+
 # --- modality ----------------------------------------------------------------------------
 
 

@@ -46,6 +46,7 @@ from tacitus.events.modality import (
 from tacitus.events.ontology import combine, negatable, negate
 from tacitus.events.patterns import Match, best_match, prepare
 from tacitus.events.predicates import PredicateIndex
+from tacitus.events.refusals import refusal_code, refusal_verbs
 from tacitus.events.speech import (
     governing_speech_verb,
     in_quote,
@@ -62,6 +63,7 @@ from tacitus.resolve import DateResolution, Place, resolve_event_date, resolve_e
 _COMPLEMENTS = ("ccomp", "xcomp", "advcl", "conj", "parataxis", "csubj")
 _LOWER_LINKS = ("xcomp", "ccomp", "advcl")
 _STATEMENT = "010"
+_REFUSAL_ORIGIN = "tacitus/data/language/refusal.yaml"
 _SPEECH_ORIGIN = "tacitus/data/language/speech.yaml (demanding_speech_verbs)"
 _PLURAL_TAGS = ("NNS", "NNPS")
 
@@ -84,7 +86,9 @@ class CoderOptions:
     `allegations` adds a speaker's accusation of whoever they say used force (PLOVER's
     informal allegation; PETRARCH's suites expect only the reported event).
     `reported_demands` codes a speaker's statement that another must act ("said Y must
-    withdraw") as a demand of them (`tacitus.events.demands`).
+    withdraw") as a demand of them (`tacitus.events.demands`). `negated_refusals` codes a
+    denied acceptance ("will not accept", "does not recognise") as a rejection
+    (`tacitus.events.refusals`).
     """
 
     keep_modal: bool = False
@@ -97,6 +101,7 @@ class CoderOptions:
     document_country: bool = True
     allegations: bool = True
     reported_demands: bool = True
+    negated_refusals: bool = True
     explain: bool = False
 
 
@@ -258,6 +263,8 @@ class Coder:
         )
         mentions = self._with_document_people(sentence, mentions, state)
         found = {predicate.i: entries for predicate, entries in self.predicates.find(sentence)}
+        if self.options.negated_refusals:
+            found.update(_refusal_candidates(sentence, found))
         plans = [
             plan
             for index_, entries in found.items()
@@ -288,14 +295,17 @@ class Coder:
         entry, match = self._best_pattern(predicate, entries)
         code = match.pattern.code if match else entry.code
         paired = match.pattern.paired if match else entry.paired
+        refused = refusal_code(predicate, code) if self.options.negated_refusals else None
+        if refused is not None:
+            code, paired = refused, None  # "will not accept": the denial is the event
         if not code or code == "---":
             return None
-        mood = modality(predicate)
+        mood = "asserted" if refused else modality(predicate)
         if mood == "asserted" and _bare_infinitive(predicate):
             mood = "future"  # "To join the revolution and defend the people.": an appeal
         ontology = self.dictionaries.ontology
         if self.options.negation_codes and ontology and own_modality(predicate) == "negated" \
-                and negatable(code):
+                and negatable(code) and refused is None:
             negated = negate(ontology, code)
             if negated is None:
                 return None
@@ -723,6 +733,17 @@ def _governing_plan(predicate: Token, plans: dict[int, _Plan]) -> _Plan | None:
     if token.dep_ == "ccomp" and token.i < token.head.i:
         return None  # "X did Y, an official said": the report is not the event's governor
     return plans.get(token.head.i)
+
+
+def _refusal_candidates(sentence: Span, found: dict[int, list[PredicateEntry]]
+                        ) -> dict[int, list[PredicateEntry]]:
+    """Verbs of acceptance the dictionaries do not code ("tolerate"): they are events only
+    when denied, so they enter with no code of their own (see `tacitus.events.refusals`)."""
+    return {token.i: [PredicateEntry(lemma=token.lemma_.lower(), code="---",
+                                     origin=_REFUSAL_ORIGIN)]
+            for token in sentence
+            if token.i not in found and token.pos_ == "VERB"
+            and token.lemma_.lower() in refusal_verbs()}
 
 
 def _plain_report(code: str) -> bool:
