@@ -113,6 +113,7 @@ CHANGED_FROM_2021 = {
     "055": "CONCEDE",
     "0813": "CONCEDE",
     "0814": "CONCEDE",
+    "0831": "RETREAT",
     "116": "SANCTION",
     "163": "SANCTION",
 }
@@ -244,6 +245,7 @@ def test_crosswalk_reflects_the_2024_manual() -> None:
 
     assert mapped("081") == ("CONCEDE", None)
     assert mapped("0841") == ("RETREAT", "release")
+    assert mapped("0831") == ("RETREAT", "resign")
     assert mapped("185") == ("ASSAULT", "targeted")
     assert mapped("163") == ("SANCTION", "discontinue")
     assert mapped("116") == ("SANCTION", "convict")
