@@ -282,6 +282,8 @@ def test_reporting_anothers_violence_is_an_accusation(coder: Coder) -> None:
          ("1053", "CHL", "ARG")),
         ("Pakistan reiterated its demand that India withdraw its soldiers.",
          ("1056", "PAK", "IND")),
+        ("Ghana renewed its demand on Friday that Togo release the fishermen.",
+         ("1053", "GHA", "TGO")),
     ],
 )
 def test_a_reported_obligation_is_a_demand(coder: Coder, text: str,

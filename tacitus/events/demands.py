@@ -17,7 +17,7 @@ from functools import cache
 
 from spacy.tokens import Token
 
-from tacitus.events.modality import subjunctive_complement
+from tacitus.events.modality import demanding_word, subjunctive_complement
 from tacitus.language import language_data
 
 _NEGATIONS = frozenset({"not", "n't", "never"})
@@ -90,8 +90,7 @@ def _reporting_head(clause: Token) -> Token | None:
         return None
     head = clause.head
     if clause.dep_ in ("ccomp", "parataxis") and head.pos_ in ("VERB", "AUX"):
-        lemma = head.lemma_.lower()
-        return head if lemma in words["speech"] or lemma in words["mandative"] else None
+        return head if head.lemma_.lower() in words["speech"] or demanding_word(head) else None
     if clause.dep_ in ("acl", "ccomp") and head.pos_ in ("NOUN", "PROPN"):
         return head if head.lower_ in words["nouns"] else None
     return None

@@ -98,17 +98,26 @@ def _object_noun(token: Token) -> bool:
     return token.pos_ == "NOUN" and token.dep_ == "dobj" and token.head.i != token.i
 
 
-def subjunctive_complement(token: Token) -> bool:
-    """A bare-subjunctive that-clause of a verb or noun of demanding ("demanded that the army
-    free the sailors", "its demand that India withdraw"): the act is asked for, not done."""
+def demanding_word(head: Token) -> bool:
+    """A verb or noun of demanding, or a verb whose object is a demand noun: the parser hangs
+    the demand's that-clause on the verb when words intervene ("renewed its demand on Friday
+    that ...")."""
     words = _words()
-    if token.tag_ != "VB" or token.dep_ not in ("ccomp", "acl") or token.head.i == token.i \
-            or any(c.dep_ in ("aux", "auxpass") for c in token.children):
-        return False
-    head = token.head
     if head.pos_ in ("NOUN", "PROPN"):
         return head.lower_ in words["demand_nouns"]
-    return head.lemma_.lower() in words["mandative"]
+    return head.lemma_.lower() in words["mandative"] or any(
+        c.dep_ == "dobj" and c.lower_ in words["demand_nouns"] for c in head.children)
+
+
+def subjunctive_complement(token: Token) -> bool:
+    """A bare-subjunctive that-clause of a word of demanding ("demanded that the army free
+    the sailors", "its demand that India withdraw"): the act is asked for, not done. spaCy
+    tags a subjunctive after a singular subject VBP ("that Togo lift") as often as VB."""
+    if token.tag_ not in ("VB", "VBP") or token.dep_ not in ("ccomp", "acl") \
+            or token.head.i == token.i \
+            or any(c.dep_ in ("aux", "auxpass") for c in token.children):
+        return False
+    return demanding_word(token.head)
 
 
 def modality(predicate: Token) -> Modality:
