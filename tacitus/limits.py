@@ -7,8 +7,12 @@ sentence's length (a 12,000-token sentence did not finish in five minutes), so:
 
 * readers refuse to hold more than `max_document_bytes` of one document (a file, a JSON
   line, a CSV field, a crawl record) or `max_file_bytes` of a file they must read whole;
-* the coder refuses a text over `max_document_chars`, or with a stretch of more than
-  `max_sentence_chars` between sentence ends, *before* spaCy sees it;
+* the coder refuses a text over `max_document_chars` or (counting words and punctuation
+  marks, as spaCy's tokens roughly are) `max_document_tokens`, with a stretch of more than
+  `max_sentence_chars` between sentence ends, or with a "word" (a run without white space)
+  of more than `max_word_chars`, *before* spaCy sees it: spaCy's tokenizer splits the
+  punctuation off such a run one character at a time, in time that grows with the square of
+  its length (4,500 opening brackets took 3.6 s);
 * after parsing, it refuses a sentence of more than `max_sentence_tokens` tokens, and stops
   a document whose coding takes more than `max_seconds_per_document` (checked between
   sentences: a cooperative deadline is safe in any thread, where `signal.alarm` works only
@@ -26,6 +30,7 @@ e.g. `TACITUS_MAX_SENTENCE_TOKENS=600`) or the command-line flag of the same nam
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import re
 import time
@@ -66,10 +71,19 @@ class Limits:
         default=200_000,
         metadata={"help": "characters of a document's cleaned text (default 200,000)"},
     )
+    max_document_tokens: int = field(
+        default=60_000,
+        metadata={"help": "words and punctuation marks of a document, counted before parsing "
+                  "(default 60,000)"},
+    )
     max_sentence_chars: int = field(
         default=5_000,
         metadata={"help": "characters between two sentence ends or line breaks (default "
                   "5,000)"},
+    )
+    max_word_chars: int = field(
+        default=1_000,
+        metadata={"help": "characters without white space: a word, a URL (default 1,000)"},
     )
     max_sentence_tokens: int = field(
         default=400, metadata={"help": "tokens of one parsed sentence (default 400)"}
@@ -114,12 +128,26 @@ class Limits:
             return exceeded(
                 f"document too large: {len(text):,} characters", "max_document_chars", self
             )
+        tokens = sum(1 for _ in _TOKENISH.finditer(text))
+        if tokens > self.max_document_tokens:
+            return exceeded(
+                f"document too large: about {tokens:,} words and punctuation marks",
+                "max_document_tokens",
+                self,
+            )
         start, length = longest_stretch(text)
         if length > self.max_sentence_chars:
             return exceeded(
                 f"sentence too long: {length:,} characters without a sentence end, from "
                 f"character {start:,}",
                 "max_sentence_chars",
+                self,
+            )
+        if word := _longer_than(self.max_word_chars).search(text):
+            return exceeded(
+                f"word too long: {len(word[0]):,} characters without white space, from "
+                f"character {word.start():,}",
+                "max_word_chars",
                 self,
             )
         return None
@@ -192,6 +220,18 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 #: white space, or a line break. Cruder than spaCy's sentences, but never fewer ends for
 #: prose, and cheap enough to run on any input before spaCy does.
 _SENTENCE_END = re.compile(r"[.!?\u3002][\"'\u201d\u2019)\]]*\s|\n")
+
+
+#: What spaCy will roughly make a token of: a word, or one punctuation mark. Parsing time grows
+#: with tokens, and 200,000 characters of brackets are 200,000 tokens (70 s), where 200,000
+#: characters of prose are about 40,000.
+_TOKENISH = re.compile(r"\w+|[^\w\s]")
+
+
+@functools.lru_cache(maxsize=8)
+def _longer_than(limit: int) -> re.Pattern[str]:
+    """A pattern for a run of more than `limit` characters without white space."""
+    return re.compile(rf"\S{{{limit + 1},}}")
 
 
 def longest_stretch(text: str) -> tuple[int, int]:

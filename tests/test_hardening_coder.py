@@ -85,19 +85,23 @@ def test_a_batch_keeps_its_good_documents_and_rejects_each_over_a_limit(coder: C
         _article("run_on", "Russia and Ukraine and China " * 200),
         _article("tokens", "Russia and China and France " * 170 + "attacked Ukraine."),
         _article("surrogate", "Russia \ud800 attacked Ukraine."),
+        _article("word", "Russia attacked Ukraine. " + "(" * 2000),
         _article("good2", "China met Japan."),
     ]
     coded, rejects = _code_batch(coder, batch)
     assert [c.article.id for c in coded] == ["good1", "good2"]
     assert all(c.events for c in coded)
     assert [(r.file, r.position, r.doc_id) for r in rejects] == [
-        (f"{name}.txt", "1", name) for name in ("huge", "run_on", "tokens", "surrogate")
+        (f"{name}.txt", "1", name)
+        for name in ("huge", "run_on", "tokens", "surrogate", "word")
     ]
     reasons = [r.reason for r in rejects]
     assert reasons[0].startswith("document too large: 203,000 characters (limit 200,000;")
     assert reasons[1].startswith("sentence too long: 5,800 characters without a sentence end")
     assert "tokens in sentence 1 (limit 400; raise with --max-sentence-tokens" in reasons[2]
     assert reasons[3] == "not Unicode text: a lone surrogate ('\\ud800') at character 7"
+    assert reasons[4].startswith("word too long: 2,000 characters without white space, from"
+                                 " character 25 (limit 1,000; raise with --max-word-chars")
 
 
 def test_the_deadline_stops_a_slow_document_in_a_worker_thread(coder: Coder) -> None:
