@@ -6,12 +6,13 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from benchmarks import coding_cost, ingest_throughput, scale_throughput
+from benchmarks import coding_cost, ingest_throughput, scale_throughput, store_sessions
 
 BENCHMARKS: dict[str, Callable[[list[str] | None], None]] = {
     "coding_cost": coding_cost.main,
     "ingest_throughput": ingest_throughput.main,
     "scale_throughput": scale_throughput.main,
+    "store_sessions": store_sessions.main,
 }
 
 
