@@ -8,7 +8,8 @@ The shape of a run, and why (tacitus.ingest is the single-machine path; this reu
   records the readers' rejects, and drops documents already stored (one query per partition).
 * Each worker builds its coder once (tacitus.scale.worker), codes partitions, and writes each
   as a Parquet shard on storage that the client also sees (tacitus.scale.shards).
-* The client merges each shard with `Store.write_batch`, one transaction per shard, as tasks
+* The client merges each shard with `RunStore.write_batch`, one transaction per shard (the
+  run lock held throughout, the file only while writing, as the single-machine path), as tasks
   finish, in whatever order: a document is in one partition only, and its events' ids depend
   on the document alone. Then it deduplicates exactly as the single-machine path does.
 * At most two partitions per worker thread are in flight, so the memory of the client and of
@@ -53,7 +54,7 @@ from tacitus.scale.partitions import (
 )
 from tacitus.scale.shards import read_shard
 from tacitus.scale.worker import CoderPlugin, ShardDone, code_partition
-from tacitus.store import DedupSettings, Store, deduplicate, doc_key
+from tacitus.store import DedupSettings, RunStore, deduplicate, doc_key
 
 
 @dataclass
@@ -139,7 +140,7 @@ def ingest_on_dask(
     plugin = CoderPlugin(coder_factory)
     sizes = _InputSizes(inputs)
     summary = ScaleSummary()
-    with Store.open(db_path) as store:
+    with RunStore(db_path, "ingest") as store:
         summary.run_id = store.start_run("ingest", [str(p) for p in inputs], _threads(client))
         status = "failed"
         try:
@@ -156,7 +157,8 @@ def ingest_on_dask(
                 run.code_all(cut)
                 sizes.reached("")
                 report.update(summary.read, summary.events, sizes.total, force=True)
-            summary.dedup_events = deduplicate(store.conn, dedup_settings).events
+            with store.session() as open_store:
+                summary.dedup_events = deduplicate(open_store.conn, dedup_settings).events
             status = "done"
         finally:
             summary.seconds = time.perf_counter() - started
@@ -177,7 +179,7 @@ class _Run:
     def __init__(
         self,
         client: Client,
-        store: Store,
+        store: RunStore,
         summary: ScaleSummary,
         folder: Path,
         plugin_name: str,
