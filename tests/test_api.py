@@ -450,6 +450,24 @@ def test_code_rejects_bad_bodies(client: TestClient, body: dict[str, Any],
     assert_error(client.post("/v1/code", json=body), 422, *words)
 
 
+@pytest.mark.parametrize("text, words", [
+    # one "sentence" of 14,000 characters, over the sentence-length limit
+    (" ".join(["Ministers"] + ["and officials"] * 1000) + " met.", ["'text'", "sentence"]),
+    # 2,000 characters but a thousand tokens: over the tokens-per-sentence limit
+    ("Ministers" + " , x" * 500 + " met.", ["'text'", "tokens"]),
+    # not text at all for spaCy: refused while the body is read
+    ("Kenya protested \ud800 the decision.", ["'text'"]),
+])
+def test_code_refused_by_the_coder_is_a_client_error(client: TestClient, text: str,
+                                                       words: list[str]) -> None:
+    """Text the coder will not take (a limit, text spaCy cannot hash) is the sender's
+    problem: 422 naming the reason, never a server error."""
+    body = json.dumps({"text": text}).encode()  # JSON escapes the lone surrogate
+    response = client.post("/v1/code", content=body,
+                           headers={"Content-Type": "application/json"})
+    assert_error(response, 422, *words)
+
+
 def test_code_rejects_broken_json(client: TestClient) -> None:
     response = client.post("/v1/code", content=b'{"text": "a',
                            headers={"Content-Type": "application/json"})

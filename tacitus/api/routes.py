@@ -17,6 +17,7 @@ from tacitus.api import models, queries
 from tacitus.api.db import ReadOnlyDatabase
 from tacitus.codebook import plover_types
 from tacitus.ingest import CoderLike
+from tacitus.limits import LimitExceeded
 from tacitus.records import Article, EventRecord
 
 #: Largest page of events, and largest number of groups an aggregate returns.
@@ -229,7 +230,11 @@ def code_router(coder: LazyCoder, guard: Callable[..., None] | None) -> APIRoute
         """Code one text (with an optional publication date, URL and outlet)."""
         article = Article(id=request.id, text=request.text, published=request.date,
                           url=request.url, outlet=request.outlet)
-        events = [models.EventRecordOut(**record.to_dict()) for record in coder.code(article)]
+        try:
+            records = coder.code(article)
+        except LimitExceeded as refused:  # too long, a monster sentence, lone surrogates...
+            raise HTTPException(422, f"body field 'text': {refused}") from refused
+        events = [models.EventRecordOut(**record.to_dict()) for record in records]
         return models.CodeResponse(doc_id=request.id, count=len(events), events=events)
 
     return router
