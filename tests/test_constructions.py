@@ -436,3 +436,21 @@ def test_record_carries_offsets_rule_and_explanation() -> None:
     assert event.sentence_text == text
     assert event.explain and "attacked" in event.explain[0]
     assert event.goldstein == -10.0 and event.quad_class == 4 and event.event == "ASSAULT"
+
+
+def test_sentence_entities_are_gathered_once_per_document(coder: Coder) -> None:
+    """Dates and places read each sentence's entities from one pass over the document (asking
+    every sentence for `Span.ents` made long documents quadratic); the result is the same."""
+    from tacitus.events.coder import _entities_by_sentence
+
+    doc = coder.nlp(
+        "Kenya's president met Ethiopia's prime minister in Nairobi on Monday. "
+        "They signed a water accord. On Tuesday, Sudan's army shelled Kadugli, "
+        "the United Nations said in New York."
+    )
+    sentences = list(doc.sents)
+    found = _entities_by_sentence(doc, sentences)
+    for sentence in sentences:
+        expected = [(e.start, e.end, e.label_) for e in sentence.ents]
+        assert [(e.start, e.end, e.label_) for e in found.get(sentence.start, [])] == expected
+    assert sum(len(v) for v in found.values()) == len(doc.ents) >= 6

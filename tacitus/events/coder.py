@@ -8,6 +8,7 @@ source-target pair (and the reverse event for paired codes such as a visit and i
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import hashlib
@@ -132,17 +133,27 @@ class _DocState:
     #: The parsed text, built once: `Doc.text` and `Span.text` join every token anew.
     text: str
     sentences: list[tuple[Span, list[Mention]]] = field(default_factory=list)
-    _history: list[CodedActor] | None = None
+    #: Actors of `sentences[:_history_upto]`, extended only when a pronoun needs them: a
+    #: sentence's actors never change once it is coded, so long documents stay linear.
+    _history: list[CodedActor] = field(default_factory=list)
+    _history_upto: int = 0
+    #: Named entities of each sentence by its first token (`Span.ents` walks every entity
+    #: of the document, so asking each sentence for its own made long documents quadratic).
+    entities: dict[int, list[Span]] = field(default_factory=dict)
     #: Actors of each phrase head in the current sentence: patterns, arguments and speakers
     #: ask for the same heads, and the answer cannot change within a sentence.
     phrase_actors: dict[int, list[CodedActor]] = field(default_factory=dict)
 
     def history(self) -> list[CodedActor]:
         """Actors of the sentences coded so far, worked out only when a pronoun needs them."""
-        if self._history is None:
-            self._history = [a for sentence, mentions in self.sentences
-                             for a in _sentence_actors(sentence, mentions)]
+        for sentence, mentions in self.sentences[self._history_upto :]:
+            self._history.extend(_sentence_actors(sentence, mentions))
+        self._history_upto = len(self.sentences)
         return self._history
+
+    def entities_of(self, sentence: Span) -> list[Span]:
+        """The named entities inside `sentence`."""
+        return self.entities.get(sentence.start, [])
     quotes: list[tuple[int, int]] = field(default_factory=list)
     countries: Counter[str] = field(default_factory=Counter)
     #: People and works the document has introduced (`tacitus.actors.roster`).
@@ -235,6 +246,7 @@ class Coder:
         sentences = list(doc.sents)
         for index, sentence in enumerate(sentences):
             self.limits.check_sentence(len(sentence), index)
+        state.entities = _entities_by_sentence(doc, sentences)
         deadline = self.limits.deadline()
         records: list[EventRecord] = []
         for index, sentence in enumerate(sentences):
@@ -282,7 +294,6 @@ class Coder:
             records.extend(self._emit(plan, sentence, index, state))
         self._remember_works(sentence, mentions, state)
         state.sentences.append((sentence, mentions))
-        state._history = None
         return records
 
     def _plan(
@@ -442,8 +453,9 @@ class Coder:
         if self.options.require_dyad:
             pairs = [(s, t) for s, t in pairs if t is not None]
         records: list[EventRecord] = []
-        when = resolve_event_date(sentence, plan.predicate, state.day)
-        where = resolve_event_place(sentence, plan.predicate)
+        entities = state.entities_of(sentence)
+        when = resolve_event_date(sentence, plan.predicate, state.day, entities)
+        where = resolve_event_place(sentence, plan.predicate, entities)
         for source, target in pairs:
             records.append(self._record(plan, plan.code, source, target, (sentence, index), state,
                                         (when, where)))
@@ -687,6 +699,18 @@ class Coder:
             explain=_explain(predicate, entry, match, source, target) if self.options.explain
             else [],
         )
+
+
+def _entities_by_sentence(doc: Doc, sentences: list[Span]) -> dict[int, list[Span]]:
+    """Each sentence's named entities (those wholly inside it), by the sentence's first token,
+    from one pass over the document's entities."""
+    starts = [sentence.start for sentence in sentences]
+    found: dict[int, list[Span]] = {}
+    for ent in doc.ents:
+        at = bisect.bisect_right(starts, ent.start) - 1
+        if at >= 0 and ent.end <= sentences[at].end:
+            found.setdefault(starts[at], []).append(ent)
+    return found
 
 
 def _subject_region(predicate: Token) -> list[Token]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -99,7 +100,8 @@ def vocabulary() -> DateVocabulary:
     )
 
 
-def resolve_event_date(sentence: Span, trigger: Token, published: dt.date | None) -> DateResolution:
+def resolve_event_date(sentence: Span, trigger: Token, published: dt.date | None,
+                       entities: Sequence[Span] | None = None) -> DateResolution:
     """The date of the event whose trigger is `trigger`, from its clause or the publication.
 
     Candidates are ranked by how close they hang to the trigger (see `clause.attachment`);
@@ -111,7 +113,7 @@ def resolve_event_date(sentence: Span, trigger: Token, published: dt.date | None
         published = None  # an absurd publication date (year 1, 9999) dates nothing
     chain = anchors(trigger)
     direction: Direction = "future" if _is_future(chain) else "past"
-    for expression in _candidates(sentence, chain):
+    for expression in _candidates(sentence, chain, entities):
         date = resolve_expression(expression.text, published, direction)
         if date is not None:
             return DateResolution(
@@ -153,11 +155,13 @@ def resolve_expression(
     return None
 
 
-def _candidates(sentence: Span, chain: list[Token]) -> list[Span]:
-    """Date expressions in the trigger's clause, closest to the trigger first."""
+def _candidates(sentence: Span, chain: list[Token], entities: Sequence[Span] | None
+                ) -> list[Span]:
+    """Date expressions in the trigger's clause, closest to the trigger first. `entities` are
+    the sentence's named entities when the caller has them (`Span.ents` walks the document's)."""
     vocab = vocabulary()
     ranked: list[tuple[tuple[int, int], int, Span]] = []
-    for ent in sentence.ents:
+    for ent in sentence.ents if entities is None else entities:
         if ent.label_ in vocab.entity_labels:
             rank = attachment(ent.root, chain)
             if rank is not None:

@@ -11,6 +11,7 @@ names are looked up in the offline gazetteer (`tacitus.resolve.gazetteer`).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -110,13 +111,14 @@ def _lookup(mention: Span, prefer_countries: frozenset[str] = frozenset()) -> Ga
     return entry
 
 
-def resolve_event_place(sentence: Span, trigger: Token) -> Place | None:
+def resolve_event_place(sentence: Span, trigger: Token,
+                        entities: Sequence[Span] | None = None) -> Place | None:
     """The place of the event whose trigger is `trigger`, or None when its clause names none.
 
     Of the locative place mentions in the trigger's clause, the one hanging closest to the
     trigger wins; on a tie, one the gazetteer knows, then the first in the sentence.
     """
-    mentions = _mentions(sentence)
+    mentions = _mentions(sentence, entities)
     located = [m for m in mentions if _is_locative(m.root)]
     if not located:
         return None  # most sentences: no place phrase at all, so no gazetteer work
@@ -149,10 +151,12 @@ def is_place_mention(mention: Token | Span) -> bool:
     return span.label_ in place_rules().place_labels or _lookup(span) is not None
 
 
-def _mentions(sentence: Span) -> list[Span]:
-    """Named entities that may be places, and unlabelled proper-noun names, in order."""
+def _mentions(sentence: Span, entities: Sequence[Span] | None = None) -> list[Span]:
+    """Named entities that may be places, and unlabelled proper-noun names, in order.
+    `entities` are the sentence's named entities when the caller has them."""
     ignored = place_rules().non_place_labels
-    found = [ent for ent in sentence.ents if ent.label_ not in ignored]
+    found = [ent for ent in (sentence.ents if entities is None else entities)
+             if ent.label_ not in ignored]
     for token in sentence:
         if token.pos_ == "PROPN" and not token.ent_type_ and token.dep_ != "compound":
             found.append(_name_span(token))
