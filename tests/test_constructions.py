@@ -454,3 +454,17 @@ def test_sentence_entities_are_gathered_once_per_document(coder: Coder) -> None:
         expected = [(e.start, e.end, e.label_) for e in sentence.ents]
         assert [(e.start, e.end, e.label_) for e in found.get(sentence.start, [])] == expected
     assert sum(len(v) for v in found.values()) == len(doc.ents) >= 6
+
+
+@pytest.mark.parametrize("text", [
+    "Lt. Gen. Omar Haddad attacked the village.",
+    "Maj. Gen. Ana Ruiz attacked the village.",
+    "Lt Col Ed Bell attacked the village.",
+    "Rear Adm. Ed Bell attacked the village.",
+    "Brigadier General Ana Ruiz attacked the village.",
+])
+def test_abbreviated_rank_before_a_name_is_the_military(coder: Coder, text: str) -> None:
+    """A rank title is often the only role news gives an officer; spaCy splits some
+    abbreviations from their full stop, so both spellings must read as MIL."""
+    events = [e for e in coder.code_text(text, DAY) if e.cameo_code == "190"]
+    assert [(a.code, a.sector) for e in events for a in e.actor] == [("---", "MIL")]
