@@ -468,3 +468,27 @@ def test_abbreviated_rank_before_a_name_is_the_military(coder: Coder, text: str)
     abbreviations from their full stop, so both spellings must read as MIL."""
     events = [e for e in coder.code_text(text, DAY) if e.cameo_code == "190"]
     assert [(a.code, a.sector) for e in events for a in e.actor] == [("---", "MIL")]
+
+
+@pytest.mark.parametrize("text", [
+    "A car bomb killed three Kenyan policemen.",
+    "Three Kenyan policemen were killed by a roadside bomb.",
+    "Three Kenyan policemen were killed in a grenade attack in Mombasa.",
+])
+def test_a_weapon_without_a_named_user_is_an_unidentified_attacker(coder: Coder,
+                                                                    text: str) -> None:
+    """Bombings rarely name who set them off; the killing is still an event, by an
+    unidentified armed force, against the people it names."""
+    events = coder.code_text(text, DAY)
+    assert [(e.cameo_code, [(a.code, a.sector) for a in e.actor],
+             [(t.code, t.sector) for t in e.recipient]) for e in events] == [
+        ("1823", [("---", "UAF")], [("KEN", "COP")])]
+
+
+def test_a_weapon_names_its_user_when_its_phrase_does(coder: Coder) -> None:
+    events = coder.code_text("A bombing by Turkish troops killed three Kenyan policemen.", DAY)
+    assert [(a.code, a.sector) for e in events for a in e.actor] == [("TUR", "MIL")]
+
+
+def test_a_killing_without_weapon_or_perpetrator_stays_uncoded(coder: Coder) -> None:
+    assert coder.code_text("Three Kenyan policemen were killed in Mombasa.", DAY) == []

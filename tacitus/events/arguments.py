@@ -28,17 +28,24 @@ def noun_source_candidates(noun: Token) -> list[list[Token]]:
     """Who does what an event noun names, best first: "Assad's crackdown", "a crackdown by
     the army", "the Syrian crackdown", then the subject of the verb whose object it is
     ("Russia held talks with"). The coder takes the first candidate that names an actor."""
+    candidates = own_source_candidates(noun)
+    if noun.dep_ in ("dobj", "attr", "oprd") and noun.head.pos_ in ("VERB", "AUX"):
+        candidates.append(subject_heads(noun.head))
+    elif noun.dep_ == "pobj" and noun.head.head.pos_ in ("VERB", "AUX"):
+        candidates.append(subject_heads(noun.head.head))
+    return [c for c in candidates if c]
+
+
+def own_source_candidates(noun: Token) -> list[list[Token]]:
+    """The doer a noun's own phrase names: "Assad's", "by the army", "the Syrian" (a weapon
+    is never the object of its user's verb, so only these name whoever used it)."""
     candidates: list[list[Token]] = [[c] for c in noun.children if c.dep_ == "poss"]
     candidates.extend(
         [o for o in c.children if o.dep_ == "pobj"]
         for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"
     )
     candidates.extend([c] for c in noun.children if c.dep_ in ("compound", "amod", "nmod"))
-    if noun.dep_ in ("dobj", "attr", "oprd") and noun.head.pos_ in ("VERB", "AUX"):
-        candidates.append(subject_heads(noun.head))
-    elif noun.dep_ == "pobj" and noun.head.head.pos_ in ("VERB", "AUX"):
-        candidates.append(subject_heads(noun.head.head))
-    return [c for c in candidates if c]
+    return candidates
 
 
 def misparsed_object(predicate: Token) -> Token | None:
@@ -99,6 +106,19 @@ def agent_heads(predicate: Token) -> list[Token]:
         if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by"):
             heads.extend(o for o in child.children if o.dep_ == "pobj")
     return heads
+
+
+def weapon_heads(predicate: Token) -> list[Token]:
+    """Weapons standing where a perpetrator would: the subject of an active verb ("a car bomb
+    killed"), the `by` phrase or `in` phrase of a passive ("were killed in a blast")."""
+    weapons = word_set("weapons")
+    if is_passive(predicate):
+        places = [o for c in predicate.children
+                  if c.dep_ in ("agent", "prep") and c.lower_ in ("by", "in")
+                  for o in c.children if o.dep_ == "pobj"]
+    else:
+        places = subject_heads(predicate)
+    return [head for head in places if head.lemma_.lower() in weapons]
 
 
 def object_heads(predicate: Token, skip_locative: bool) -> list[Token]:

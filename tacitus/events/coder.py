@@ -67,6 +67,8 @@ _STATEMENT = "010"
 _REFUSAL_ORIGIN = "tacitus/data/language/refusal.yaml"
 _SPEECH_ORIGIN = "tacitus/data/language/speech.yaml (demanding_speech_verbs)"
 _PLURAL_TAGS = ("NNS", "NNPS")
+_MATERIAL_CONFLICT = 4  # CAMEO quad class of force posture, coercion and violence
+_UNIDENTIFIED = "---UAF"  # an unidentified armed force, as "gunmen" are coded
 
 
 @dataclass(frozen=True)
@@ -338,6 +340,8 @@ class Coder:
         if claimed and not self.options.keep_claimed:
             return None
         sources, targets = self._arguments(predicate, match, mentions, state)
+        if not sources and describe_code(code).quad_class == _MATERIAL_CONFLICT:
+            sources = self._weapon_user(predicate, mentions, state)
         reciprocal = bool(match and match.pattern.reciprocal) and len(sources) > 1
         if reciprocal:
             targets = []
@@ -508,6 +512,19 @@ class Coder:
         targets = [t for t in targets if t.cameo not in source_codes or len(sources) > 1
                    or _other_person(t, sources)]
         return sources, targets
+
+    def _weapon_user(self, predicate: Token, mentions: list[Mention], state: _DocState
+                     ) -> list[CodedActor]:
+        """Who used the weapon an unattributed attack names: its owner ("a bombing by the
+        rebels", "a Turkish airstrike"), else an unidentified armed force, so the attack is
+        not lost."""
+        for head in arguments.weapon_heads(predicate):
+            named = next((found for group in arguments.own_source_candidates(head)
+                          if group and (found := self._actors_of(group, mentions, state))),
+                         self._actors_of([head], mentions, state))
+            return named or [CodedActor(_UNIDENTIFIED, head.i, head.i, head.i + 1,
+                                        ("weapon without a named user",), "agent")]
+        return []
 
     def _announcing_government(self, predicate: Token, mentions: list[Mention],
                                state: _DocState) -> list[CodedActor]:
