@@ -105,3 +105,23 @@ def test_announced_acts_code_as_intent(default_coder: Coder, text: str,
 )
 def test_denied_or_hypothetical_acts_are_not_coded(default_coder: Coder, text: str) -> None:
     assert _coded(default_coder, text) == set()
+
+
+# Vocabulary families: each line uses a word of the family that no pattern example uses.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # whatever a crowd or armed group blocks to stop movement is an obstruction (144)
+        ("Striking Chilean truckers blocked the main junctions outside Santiago.",
+         {("144", "CHL")}),
+        ("Malian rebels blocked transport into Bamako on Friday.", {("144", "MLI")}),
+        ("Greek farmers blocked the gates of the port of Piraeus.", {("144", "GRC")}),
+        # peacekeepers arriving provide protection (074); other troops arriving visit no one
+        ("A battalion of Uruguayan blue helmets arrived in Haiti on Monday.",
+         {("074", "URY")}),
+        ("Fresh Chadian troops arrived in Mali overnight.", set()),
+    ],
+)
+def test_vocabulary_families(default_coder: Coder, text: str,
+                             expected: set[tuple[str, str]]) -> None:
+    assert _coded(default_coder, text) == expected
