@@ -492,3 +492,16 @@ def test_a_weapon_names_its_user_when_its_phrase_does(coder: Coder) -> None:
 
 def test_a_killing_without_weapon_or_perpetrator_stays_uncoded(coder: Coder) -> None:
     assert coder.code_text("Three Kenyan policemen were killed in Mombasa.", DAY) == []
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("Tunisian Islamists attacked the village.", "TUN"),
+    ("Iranian hardliners attacked the village.", "IRN"),
+    ("Islamic fundamentalists attacked the village.", "---"),
+])
+def test_political_currents_are_actors_without_a_sector(coder: Coder, text: str,
+                                                        country: str) -> None:
+    """Islamists, fundamentalists and hardliners are who acted even when no country is
+    named; CAMEO's RAD qualifier gives them no PLOVER sector of their own."""
+    events = [e for e in coder.code_text(text, DAY) if e.cameo_code == "190"]
+    assert [(a.code, a.sector) for e in events for a in e.actor] == [(country, None)]
