@@ -125,3 +125,17 @@ def test_denied_or_hypothetical_acts_are_not_coded(default_coder: Coder, text: s
 def test_vocabulary_families(default_coder: Coder, text: str,
                              expected: set[tuple[str, str]]) -> None:
     assert _coded(default_coder, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # giving up ground in any of its words is a retreat (0874)
+        ("Ethiopian troops abandoned their strongholds in the south.", {("0874", "ETH")}),
+        ("Armenian forces handed over the districts to Azerbaijan.", {("0874", "ARM")}),
+        ("The Syrian army evacuated the airbase after weeks of shelling.", {("0874", "SYR")}),
+    ],
+)
+def test_ground_given_up_is_a_retreat(default_coder: Coder, text: str,
+                                      expected: set[tuple[str, str]]) -> None:
+    assert _coded(default_coder, text) == expected
