@@ -242,7 +242,8 @@ class Coder:
         return self.code_article(Article(id=doc_id, text=text, published=date))
 
     def code_doc(self, doc: Doc, article: Article) -> list[EventRecord]:
-        state = _DocState(article, article.published, doc.text, quotes=quote_spans(doc))
+        text = doc.text
+        state = _DocState(article, article.published, text, quotes=quote_spans(text))
         if self._story_discarded(doc):
             return []
         sentences = list(doc.sents)

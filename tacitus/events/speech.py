@@ -8,14 +8,16 @@ speaker's own event by its verb's patterns.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Token
 
 from tacitus.language import language_data
 
 _REPORT_LINKS = frozenset({"ccomp", "xcomp", "parataxis", "advcl"})
 _QUOTES = {'"', "“", "”", "«", "»", "„", "‟"}
+_QUOTE_MARK = re.compile("[" + re.escape("".join(sorted(_QUOTES))) + "]")
 
 
 @cache
@@ -45,13 +47,12 @@ def governing_speech_verb(predicate: Token) -> Token | None:
     return None
 
 
-def quote_spans(doc: Doc) -> list[tuple[int, int]]:
+def quote_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of quoted passages (straight or curly quotes, paired in order)."""
     spans: list[tuple[int, int]] = []
     opening: int | None = None
-    for index, char in enumerate(doc.text):
-        if char not in _QUOTES:
-            continue
+    for mark in _QUOTE_MARK.finditer(text):
+        index, char = mark.start(), mark.group()
         if char in ("“", "«", "„") or (char == '"' and opening is None):
             if opening is None:
                 opening = index
