@@ -37,7 +37,9 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tacitus.ingest import Reader, ingest, read_sources
+import duckdb
+
+from tacitus.ingest import IngestSummary, Reader, ingest, read_sources
 from tacitus.scale import DEFAULT_PARTITION_BYTES, ingest_on_dask
 from tacitus.scale.worker import CoderPlugin
 from tests.ingest_support import (
@@ -122,7 +124,22 @@ def _clock(pids: Callable[[], tuple[list[int], int | None]]) -> Iterator[dict[st
     spent["load"] = load
 
 
-def measure_single(corpus: Path, db: Path, reader: Reader) -> Measurement:
+def _check(summary: IngestSummary, db: Path, expected: int) -> None:
+    """Fail unless the run stored every document: a coder that failed on them (they become
+    rejects) would otherwise look like a very fast run."""
+    if summary.coded == expected:
+        return
+    conn = duckdb.connect(str(db), read_only=True)
+    try:
+        reasons = conn.execute(
+            "SELECT reason, count(*) FROM rejects GROUP BY reason ORDER BY 2 DESC LIMIT 3"
+        ).fetchall()
+    finally:
+        conn.close()
+    raise RuntimeError(f"{db}: {summary.coded} of {expected} documents stored; rejects: {reasons}")
+
+
+def measure_single(corpus: Path, db: Path, reader: Reader, expected: int) -> Measurement:
     """`ingest` in this process, one worker, with a coder built (and its model loaded, by an
     empty batch, as the Dask worker plugin does) before the clock starts."""
     list(make_real_coder().code_articles([]))
@@ -130,6 +147,7 @@ def measure_single(corpus: Path, db: Path, reader: Reader) -> Measurement:
         summary = ingest(
             [corpus], db, coder_factory=make_real_coder, reader=reader, progress=False
         )
+    _check(summary, db, expected)
     return Measurement(
         "single process", summary.coded, summary.events, spent["seconds"], spent["client"],
         0.0, 0.0, spent["load"],
@@ -148,7 +166,12 @@ def warm_cluster(stack: ExitStack, folder: Path, workers: int) -> tuple[ProcessC
 
 
 def measure_dask(
-    corpus: Path, db: Path, cluster: ProcessCluster, partition_bytes: int, reader: Reader
+    corpus: Path,
+    db: Path,
+    cluster: ProcessCluster,
+    partition_bytes: int,
+    reader: Reader,
+    expected: int,
 ) -> Measurement:
     """`ingest_on_dask` on a warm cluster (its plugin already registered, so not rebuilt)."""
     workers = len(cluster.worker_pids())
@@ -167,6 +190,7 @@ def measure_dask(
             reader=reader,
             progress=False,
         )
+    _check(summary, db, expected)
     return Measurement(
         label, summary.coded, summary.events, spent["seconds"], spent["client"],
         spent["workers"], spent["scheduler"], spent["load"], summary.partitions,
@@ -219,11 +243,12 @@ def main(argv: list[str] | None = None) -> None:
         two, load_two = warm_cluster(stack, root / "cluster-2", 2)
         # Rounds of all three, so that passing load on the machine hits each kind alike.
         for round_ in range(args.repeats):
-            runs.append(measure_single(corpus, root / f"single-{round_}.duckdb", reader))
+            single_db = root / f"single-{round_}.duckdb"
+            runs.append(measure_single(corpus, single_db, reader, len(docs)))
             for cluster in (one, two):
                 db = root / f"dask-{len(cluster.workers)}-{round_}.duckdb"
                 size_limit = args.partition_kb * 1024
-                runs.append(measure_dask(corpus, db, cluster, size_limit, reader))
+                runs.append(measure_dask(corpus, db, cluster, size_limit, reader, len(docs)))
     print(f"{os.cpu_count()} CPUs; {args.docs:,} documents of {size:,.0f} bytes on average;")
     check = "without" if args.no_language_check else "with"
     print(f"partitions of at most {args.partition_kb} KiB of text; {args.repeats} round(s);"
