@@ -8,10 +8,11 @@ The shape of a run, and why (tacitus.ingest is the single-machine path; this reu
   records the readers' rejects, and drops documents already stored (one query per partition).
 * Each worker builds its coder once (tacitus.scale.worker), codes partitions, and writes each
   as a Parquet shard on storage that the client also sees (tacitus.scale.shards).
-* The client merges each shard with `RunStore.write_batch`, one transaction per shard (the
-  run lock held throughout, the file only while writing, as the single-machine path), as tasks
-  finish, in whatever order: a document is in one partition only, and its events' ids depend
-  on the document alone. Then it deduplicates exactly as the single-machine path does.
+* The client merges shards with `RunStore.write_batch` as tasks finish, in whatever order (a
+  document is in one partition only, and its events' ids depend on the document alone), a
+  transaction per MERGE_DOCS documents or so (the run lock held throughout, the file only
+  while writing, as the single-machine path). Then it deduplicates exactly as the
+  single-machine path does.
 * At most two partitions per worker thread are in flight, so the memory of the client and of
   the scheduler (which keeps each task's articles until it is done) stays bounded.
 * A worker lost mid-task: Dask runs the task again on another worker, which writes the same
@@ -29,13 +30,14 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 from distributed import Client, Future, LocalCluster, as_completed
 
 from tacitus.ingest import (
+    DEFAULT_BATCH_SIZE,
     CoderFactory,
     IngestSummary,
     Reader,
@@ -45,6 +47,7 @@ from tacitus.ingest import (
     new_articles,
     read_sources,
 )
+from tacitus.records import Reject
 from tacitus.scale.errors import ScaleError
 from tacitus.scale.partitions import (
     DEFAULT_PARTITION_BYTES,
@@ -54,7 +57,24 @@ from tacitus.scale.partitions import (
 )
 from tacitus.scale.shards import read_shard
 from tacitus.scale.worker import CoderPlugin, ShardDone, code_partition
-from tacitus.store import DedupSettings, RunStore, deduplicate, doc_key
+from tacitus.store import CodedArticle, DedupSettings, RunStore, deduplicate, doc_key
+
+#: Documents per write at least (the last may hold fewer). Each write is a store session that
+#: opens, checkpoints and closes the database (tacitus.store.RunStore), tens of milliseconds
+#: that a shard of a few dozen documents should not pay alone: shards that finish are
+#: collected until they hold this many documents, as many as the single-machine path's batch.
+MERGE_DOCS = DEFAULT_BATCH_SIZE
+
+
+@dataclass
+class _Collected:
+    """Finished shards waiting to be written together: their files, their articles' keys,
+    and what they hold."""
+
+    paths: list[Path] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    coded: list[CodedArticle] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
 
 
 @dataclass
@@ -197,8 +217,9 @@ class _Run:
         self.sizes = sizes
         #: Keys sent to the workers and not yet merged, so a repeated document is coded once.
         self.pending: set[str] = set()
-        #: Each unmerged task, with the keys of the articles it codes.
+        #: Each unfinished task, with the keys of the articles it codes.
         self.in_flight: dict[Future[ShardDone], list[str]] = {}
+        self.collected = _Collected()
         self.finished: as_completed = as_completed()  # type: ignore[no-untyped-call]
         #: Task keys are unique to the run: a scheduler may still hold another run's keys.
         self.key_prefix = f"tacitus-partition-{uuid.uuid4().hex[:12]}"
@@ -213,9 +234,10 @@ class _Run:
                 self._send(partition)
                 window = max(2, 2 * _threads(self.client))
                 while len(self.in_flight) >= window:
-                    self._merge(next(self.finished))
+                    self._collect(next(self.finished))
             while self.in_flight:
-                self._merge(next(self.finished))
+                self._collect(next(self.finished))
+            self._write()
         finally:
             if self.in_flight:
                 self.client.cancel(list(self.in_flight))  # type: ignore[no-untyped-call]
@@ -243,8 +265,8 @@ class _Run:
         self.finished.add(future)  # type: ignore[no-untyped-call]
         summary.partitions += 1
 
-    def _merge(self, future: Future[ShardDone]) -> None:
-        """Write a finished task's shard to the store (one transaction) and let it go."""
+    def _collect(self, future: Future[ShardDone]) -> None:
+        """Take a finished task's shard; write what is collected once it is enough."""
         keys = self.in_flight.pop(future)
         done = future.result()
         self._check_version(done.coder_version)
@@ -255,15 +277,28 @@ class _Run:
                 " must be on storage shared by the client and every worker (--shards DIR)"
             )
         coded, rejects = read_shard(path)
-        result = self.store.write_batch(coded, rejects, self.summary.run_id)
+        self.collected.paths.append(path)
+        self.collected.keys.extend(keys)
+        self.collected.coded.extend(coded)
+        self.collected.rejects.extend(rejects)
+        self.summary.resumed += not done.coded_here
+        if len(self.collected.keys) >= MERGE_DOCS:
+            self._write()
+
+    def _write(self) -> None:
+        """Write the collected shards to the store in one transaction, then let them go."""
+        collected, self.collected = self.collected, _Collected()
+        if not collected.paths:
+            return
+        result = self.store.write_batch(collected.coded, collected.rejects, self.summary.run_id)
         self.summary.coded += result.articles
         self.summary.events += result.events
-        self.summary.rejected += len(rejects)
-        self.summary.resumed += not done.coded_here
-        self.pending.difference_update(keys)
-        self.settled += len(keys)
+        self.summary.rejected += len(collected.rejects)
+        self.pending.difference_update(collected.keys)
+        self.settled += len(collected.keys)
         if not self.keep_shards:
-            path.unlink(missing_ok=True)
+            for path in collected.paths:
+                path.unlink(missing_ok=True)
         self.report.update(self.settled, self.summary.events, self.sizes.done)
 
     def _check_version(self, version: str) -> None:
