@@ -114,7 +114,7 @@ def weapon_heads(predicate: Token) -> list[Token]:
     weapons = word_set("weapons")
     if is_passive(predicate):
         places = [o for c in predicate.children
-                  if c.dep_ in ("agent", "prep") and c.lower_ in ("by", "in")
+                  if c.dep_ in ("agent", "prep") and c.lower_ in word_set("weapon_prepositions")
                   for o in c.children if o.dep_ == "pobj"]
     else:
         places = subject_heads(predicate)

@@ -20,8 +20,6 @@ from spacy.tokens import Token
 from tacitus.events.modality import demanding_word, subjunctive_complement
 from tacitus.language import language_data
 
-_NEGATIONS = frozenset({"not", "n't", "never"})
-
 
 @dataclass(frozen=True)
 class ReportedDemand:
@@ -47,11 +45,13 @@ def _words() -> dict[str, frozenset[str]]:
         "speech": frozenset(speech["demanding_speech_verbs"]),
         "nouns": frozenset(speech["demand_nouns"]),
         "light": frozenset(speech["demand_light_verbs"]),
+        "negation": frozenset(modality["negation"]["adverbs"]),
     }
 
 
 def _negated(token: Token) -> bool:
-    return any(c.dep_ == "neg" or c.lower_ in _NEGATIONS for c in token.children)
+    negation = _words()["negation"]
+    return any(c.dep_ == "neg" or c.lower_ in negation for c in token.children)
 
 
 def _first_conjunct(token: Token) -> Token:
