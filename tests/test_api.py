@@ -38,6 +38,7 @@ from tacitus.records import Article
 from tacitus.store import CodedArticle, Store, doc_key
 from tests.api_support import sample_store
 from tests.ingest_support import CODER_LOG_VARIABLE, generated_docs, make_real_coder, write_jsonl
+from tests.processes import stop
 
 LIST_ENDPOINTS = ("/v1/events", "/v1/timeline", "/v1/actors", "/v1/dyads", "/v1/places")
 INJECTIONS = (
@@ -711,12 +712,7 @@ def test_serve_command_answers_on_loopback(store: Path, tmp_path: Path) -> None:
         assert response is not None and response.status_code == 200
         assert response.json()["total"] > 0
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server, timeout=20)
         log.close()
     assert "WARNING" not in (tmp_path / "serve.log").read_text()
 

@@ -31,6 +31,7 @@ import pytest
 from tacitus.cli.demo import sample_paths
 from tacitus.ingest import ingest
 from tests.ingest_support import make_real_coder
+from tests.processes import stop
 from tests.shared_data import shared_path
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -118,12 +119,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         _wait_until_up(url, server, log)
         yield Served(url, db)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server, timeout=10)
         warm.join(timeout=5)
 
 
