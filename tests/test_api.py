@@ -764,3 +764,16 @@ def test_export_over_something_of_the_other_kind_is_a_409(store: Path, tmp_path:
         assert_error(api.post("/v1/export", json=body), 409, "in the way")
     again = api.post("/v1/export", json={"format": "csv", "name": "f"})
     assert again.status_code == 200  # the same kind is overwritten
+
+
+def test_event_model_keeps_up_with_the_record() -> None:
+    """`EventRecordOut` restates `EventRecord`'s fields so the OpenAPI schema is precise; a
+    field added to the record must be added here too, or the API would silently drop it.
+    (`explain` is left out: `POST /v1/code` does not ask for parse paths.)"""
+    import dataclasses
+
+    from tacitus.api.models import EventRecordOut
+    from tacitus.records import EventRecord
+
+    record_fields = {f.name for f in dataclasses.fields(EventRecord)} - {"explain"}
+    assert set(EventRecordOut.model_fields) == record_fields
