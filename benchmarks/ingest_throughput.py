@@ -3,8 +3,8 @@
 Four ingests: 3,000 documents with one worker and with two (throughput), then 1,000 and
 10,000 documents with two workers (memory); `--docs`, `--small` and `--large` change the sizes.
 
-Every ingest runs in a fresh Python process, as `tacitus ingest` would: the real reader (with
-its language check), the real coder (built-in dictionaries) and a new DuckDB file.
+Every ingest runs in a fresh Python process, as `tacitus ingest` would: the real reader, the
+language check (in the workers), the real coder (built-in dictionaries) and a new DuckDB file.
 
 Memory: the run's own peak is VmHWM from /proc/self/status, the high-water mark of its own
 address space. (`getrusage(RUSAGE_SELF).ru_maxrss` would not do: Linux carries the RSS of the

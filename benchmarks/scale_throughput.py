@@ -10,18 +10,18 @@ not of loading spaCy, which is reported apart ("model load"): a long corpus amor
 long-lived cluster pays it once. The three runs are repeated in rounds (`--repeats`), so load
 from other work on the machine hits each kind alike, and the fastest run of each kind counts.
 
-Where the time goes is printed too, as CPU seconds of the client (this process: reading with
-the language check, cutting partitions, merging shards into DuckDB, deduplicating), of the
-workers (coding, writing shards) and of the scheduler. On a machine with two cores the
+Where the time goes is printed too, as CPU seconds of the client (this process: reading,
+cutting partitions, merging shards into DuckDB, deduplicating), of the workers (the language
+check, coding, writing shards) and of the scheduler. On a machine with two cores the
 client competes with two workers for them, so its CPU per document bounds what the second
 worker can add: with W ms of coding and C ms of client work per document, two workers reach
 at most 2W / (W + C) times one.
 
 The corpus is made of article-length documents (about 1.6 KB, ten of the tests' generated
 news texts each; `tests.ingest_support.news_docs`), because that is what real news is, and
-the language check costs the client much the same few milliseconds per document whatever its
-length. `--short` runs the tests' own short texts instead (about 160 bytes), where the client
-is the bottleneck. Run from the repository root when the machine is otherwise idle:
+the client's work per document barely depends on its length. `--short` runs the tests' own
+short texts instead (about 160 bytes), where the client is the bottleneck. Run from the
+repository root when the machine is otherwise idle:
 `python -m benchmarks --only scale_throughput`.
 """
 
@@ -39,14 +39,13 @@ from pathlib import Path
 
 import duckdb
 
-from tacitus.ingest import IngestSummary, Reader, ingest, read_sources
+from tacitus.ingest import IngestSummary, ingest
 from tacitus.scale import DEFAULT_PARTITION_BYTES, ingest_on_dask
 from tacitus.scale.worker import CoderPlugin
 from tests.ingest_support import (
     Doc,
     make_real_coder,
     news_docs,
-    without_language_check,
     write_jsonl,
 )
 from tests.scale_support import ProcessCluster
@@ -139,14 +138,12 @@ def _check(summary: IngestSummary, db: Path, expected: int) -> None:
     raise RuntimeError(f"{db}: {summary.coded} of {expected} documents stored; rejects: {reasons}")
 
 
-def measure_single(corpus: Path, db: Path, reader: Reader, expected: int) -> Measurement:
+def measure_single(corpus: Path, db: Path, expected: int) -> Measurement:
     """`ingest` in this process, one worker, with a coder built (and its model loaded, by an
     empty batch, as the Dask worker plugin does) before the clock starts."""
     list(make_real_coder().code_articles([]))
     with _clock(lambda: ([], None)) as spent:
-        summary = ingest(
-            [corpus], db, coder_factory=make_real_coder, reader=reader, progress=False
-        )
+        summary = ingest([corpus], db, coder_factory=make_real_coder, progress=False)
     _check(summary, db, expected)
     return Measurement(
         "single process", summary.coded, summary.events, spent["seconds"], spent["client"],
@@ -170,7 +167,6 @@ def measure_dask(
     db: Path,
     cluster: ProcessCluster,
     partition_bytes: int,
-    reader: Reader,
     expected: int,
 ) -> Measurement:
     """`ingest_on_dask` on a warm cluster (its plugin already registered, so not rebuilt)."""
@@ -187,7 +183,6 @@ def measure_dask(
             client,
             coder_factory=make_real_coder,
             partition_bytes=partition_bytes,
-            reader=reader,
             progress=False,
         )
     _check(summary, db, expected)
@@ -227,12 +222,7 @@ def main(argv: list[str] | None = None) -> None:
         help="text per partition, KiB",
     )
     parser.add_argument("--repeats", type=int, default=2, help="rounds of the three runs")
-    parser.add_argument(
-        "--no-language-check", action="store_true",
-        help="read without the language check (what the client costs without it)",
-    )
     args = parser.parse_args(argv)
-    reader = without_language_check if args.no_language_check else read_sources
     runs: list[Measurement] = []
     with tempfile.TemporaryDirectory(prefix="tacitus-scale-bench-") as tmp, ExitStack() as stack:
         root = Path(tmp)
@@ -244,15 +234,13 @@ def main(argv: list[str] | None = None) -> None:
         # Rounds of all three, so that passing load on the machine hits each kind alike.
         for round_ in range(args.repeats):
             single_db = root / f"single-{round_}.duckdb"
-            runs.append(measure_single(corpus, single_db, reader, len(docs)))
+            runs.append(measure_single(corpus, single_db, len(docs)))
             for cluster in (one, two):
                 db = root / f"dask-{len(cluster.workers)}-{round_}.duckdb"
                 size_limit = args.partition_kb * 1024
-                runs.append(measure_dask(corpus, db, cluster, size_limit, reader, len(docs)))
+                runs.append(measure_dask(corpus, db, cluster, size_limit, len(docs)))
     print(f"{os.cpu_count()} CPUs; {args.docs:,} documents of {size:,.0f} bytes on average;")
-    check = "without" if args.no_language_check else "with"
-    print(f"partitions of at most {args.partition_kb} KiB of text; {args.repeats} round(s);"
-          f" read {check} the language check")
+    print(f"partitions of at most {args.partition_kb} KiB of text; {args.repeats} round(s)")
     print(HEADER)
     for m in runs:
         print(describe(m))

@@ -36,6 +36,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeRe
 import tacitus
 from tacitus.limits import LimitExceeded, code_within_limits
 from tacitus.records import Article, EventRecord, Reject
+from tacitus.sources.language import detect_language
 from tacitus.store import (
     DEFAULT_DB_PATH,
     CodedArticle,
@@ -86,10 +87,11 @@ def default_coder_factory() -> CoderLike:
 def read_sources(
     paths: Sequence[Path], *, date_from: dt.date | None, date_to: dt.date | None
 ) -> Iterable[Article | Reject]:
-    """The default reader: every format tacitus.sources knows."""
+    """The default reader: every format tacitus.sources knows, minus the language check,
+    which the ingest runs where it codes (see `_code_batch`)."""
     from tacitus.sources import read_paths
 
-    return read_paths(paths, date_from=date_from, date_to=date_to)
+    return read_paths(paths, date_from=date_from, date_to=date_to, language_check=False)
 
 
 def coder_version(coder: object) -> str:
@@ -175,22 +177,27 @@ def _init_worker(factory: CoderFactory, run: int) -> None:
     _worker_coder = factory()
 
 
-def _code_in_worker(articles: list[Article]) -> _Coded:
+def _code_in_worker(articles: list[Article], language_check: bool) -> _Coded:
     assert _worker_coder is not None, "worker started without _init_worker"
-    return _code_batch(_worker_coder, articles)
+    return _code_batch(_worker_coder, articles, language_check)
 
 
-def _code_batch(coder: CoderLike, articles: list[Article]) -> _Coded:
+def _code_batch(coder: CoderLike, articles: list[Article], language_check: bool) -> _Coded:
     """Code a batch with the coder's batched parse; one bad document costs only itself.
 
+    With `language_check`, a document that is not English is rejected first. The check runs
+    here, in the workers, rather than in the reader: it costs milliseconds a document, and
+    the reader is one process feeding them all (with two Dask workers it held the run back).
     A document over a limit (`tacitus.limits`) is rejected with the limit's reason, and
     coding goes on with the next one. If the coder fails in another way, the articles not yet
     coded are coded one by one, and those that still fail become rejects. Both the local
-    workers and the Dask workers code through here, so both apply the same limits.
+    workers and the Dask workers code through here, so both apply the same checks.
     """
     version = coder_version(coder)
     coded: list[CodedArticle] = []
     rejects: list[Reject] = []
+    if language_check:
+        articles, rejects = _english_only(articles)
     if not articles:
         return coded, rejects
     done = 0
@@ -210,20 +217,35 @@ def _code_batch(coder: CoderLike, articles: list[Article]) -> _Coded:
     return coded, rejects
 
 
+def _english_only(articles: list[Article]) -> tuple[list[Article], list[Reject]]:
+    """The English articles, and a reject for each of the others."""
+    english: list[Article] = []
+    rejects: list[Reject] = []
+    for article in articles:
+        if language := detect_language(article.text):
+            rejects.append(_reject(article, f"not English (detected: {language})"))
+        else:
+            english.append(article)
+    return english, rejects
+
+
+def _reject(article: Article, reason: str) -> Reject:
+    """A reject for an article, placed where the reader found it."""
+    return Reject(article.source_file or article.id, article.position or "", reason, article.id)
+
+
 def _coder_reject(article: Article, error: Exception) -> Reject:
     """The reject for an article the coder refused: a broken limit says so itself."""
     if isinstance(error, LimitExceeded):
-        reason = str(error)
-    else:
-        reason = f"coder failed: {type(error).__name__}: {error}"
-    place = article.source_file or article.id
-    return Reject(place, article.position or "", reason, article.id)
+        return _reject(article, str(error))
+    return _reject(article, f"coder failed: {type(error).__name__}: {error}")
 
 
 def _coded(
-    work: Iterable[_Work], factory: CoderFactory, workers: int
+    work: Iterable[_Work], factory: CoderFactory, workers: int, language_check: bool
 ) -> Iterator[tuple[_Work, _Coded]]:
-    """Each batch with its coding, in input order (so runs are reproducible).
+    """Each batch with its coding (see `_code_batch`), in input order (so runs are
+    reproducible).
 
     With workers, at most two batches per worker are in flight, so memory stays bounded
     however large the corpus.
@@ -231,7 +253,7 @@ def _coded(
     if workers == 1:
         coder = factory()
         for unit in work:
-            yield unit, _code_batch(coder, unit.articles)
+            yield unit, _code_batch(coder, unit.articles, language_check)
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
@@ -240,7 +262,7 @@ def _coded(
         pending: deque[tuple[_Work, Future[_Coded]]] = deque()
         try:
             for unit in work:
-                pending.append((unit, pool.submit(_code_in_worker, unit.articles)))
+                pending.append((unit, pool.submit(_code_in_worker, unit.articles, language_check)))
                 if len(pending) >= 2 * workers:
                     done, result = pending.popleft()
                     yield done, result.result()
@@ -411,6 +433,7 @@ def ingest(
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: bool = True,
     reader: Reader = read_sources,
+    language_check: bool = True,
     dedup_settings: DedupSettings | None = None,
     stream: TextIO | None = None,
 ) -> IngestSummary:
@@ -419,9 +442,10 @@ def ingest(
     Documents whose key is already stored are skipped before coding, so running the same
     command again after a crash resumes where the last committed batch ended. `date_from` and
     `date_to` limit the documents read to those published in that window (undated ones are
-    kept). Progress goes to `stream` (standard error by default). The run holds the
-    database's run lock throughout and the file itself only while it writes (`RunStore`):
-    another run fails at once with `StoreBusy`, readers get in between batches.
+    kept); `language_check` rejects documents that are not English. Progress goes to
+    `stream` (standard error by default). The run holds the database's run lock throughout
+    and the file itself only while it writes (`RunStore`): another run fails at once with
+    `StoreBusy`, readers get in between batches.
     """
     if workers < 1 or batch_size < 1:
         raise ValueError("workers and batch_size must be at least 1")
@@ -445,7 +469,7 @@ def ingest(
                     pending,
                     lambda article: sizes.reached(article.source_file),
                 )
-                for unit, (coded, rejects) in _coded(units, coder_factory, workers):
+                for unit, (coded, rejects) in _coded(units, coder_factory, workers, language_check):
                     result = store.write_batch(coded, unit.rejects + rejects, summary.run_id)
                     summary.coded += result.articles
                     summary.events += result.events
@@ -491,7 +515,8 @@ def recode(
                 total = int(scalar(open_store.conn, "SELECT count(*) FROM articles"))
             units = (_Work(batch) for batch in store.iter_articles(batch_size))
             with _Reporter("recode", total, progress, stream or sys.stderr) as report:
-                for _unit, (coded, rejects) in _coded(units, coder_factory, workers):
+                # Stored articles passed the language check when they were ingested.
+                for _unit, (coded, rejects) in _coded(units, coder_factory, workers, False):
                     summary.events += store.replace_events(coded, rejects, run_id)
                     summary.articles += len(coded)
                     summary.rejected += len(rejects)

@@ -33,7 +33,7 @@ from distributed import Client
 from tacitus.ingest import CoderLike, coder_version
 from tacitus.records import Article, EventRecord
 from tacitus.scale import ingest_on_dask
-from tests.ingest_support import FakeCoder, make_real_coder, without_language_check
+from tests.ingest_support import FakeCoder, make_real_coder
 
 REPO = Path(__file__).resolve().parents[1]
 DASK = Path(sys.executable).with_name("dask")
@@ -212,7 +212,7 @@ def main(argv: list[str]) -> int:
             shard_dir=Path(shards),
             coder_factory=functools.partial(traced_coder, log, float(delay)),
             partition_docs=int(docs),
-            reader=without_language_check,
+            language_check=False,
             progress=False,
         )
     return 0

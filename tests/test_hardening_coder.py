@@ -88,7 +88,7 @@ def test_a_batch_keeps_its_good_documents_and_rejects_each_over_a_limit(coder: C
         _article("word", "Russia attacked Ukraine. " + "(" * 2000),
         _article("good2", "China met Japan."),
     ]
-    coded, rejects = _code_batch(coder, batch)
+    coded, rejects = _code_batch(coder, batch, language_check=True)
     assert [c.article.id for c in coded] == ["good1", "good2"]
     assert all(c.events for c in coded)
     assert [(r.file, r.position, r.doc_id) for r in rejects] == [

@@ -33,7 +33,6 @@ from tests.ingest_support import (
     make_fake_coder,
     make_real_coder,
     news_docs,
-    without_language_check,
     write_corpus,
 )
 
@@ -165,10 +164,9 @@ GATED_INGEST = """
     import sys
     from pathlib import Path
     from tacitus.ingest import ingest
-    from tests.ingest_support import without_language_check
     from tests.test_hardening_store import make_gated_coder
     ingest([Path(sys.argv[1])], Path(sys.argv[2]), batch_size=int(sys.argv[3]),
-           coder_factory=make_gated_coder, reader=without_language_check, progress=False)
+           coder_factory=make_gated_coder, language_check=False, progress=False)
 """
 
 
@@ -196,7 +194,7 @@ def test_readers_see_every_batch_whole_while_an_ingest_runs(tmp_path: Path) -> N
     corpus = write_corpus(tmp_path / "corpus", generated_docs(50), files=2)
     clean = tmp_path / "clean.duckdb"
     ingest([corpus], clean, batch_size=10, coder_factory=make_fake_coder,
-           reader=without_language_check, progress=False)
+           language_check=False, progress=False)
     expected = dict(_rows(clean, "SELECT doc_key, count(*) FROM events GROUP BY doc_key"))
     gate, db = tmp_path / "gate", tmp_path / "t.duckdb"
     gate.mkdir()

@@ -27,7 +27,6 @@ from tests.ingest_support import (
     make_fake_coder,
     make_real_coder,
     news_docs,
-    without_language_check,
     write_corpus,
     write_jsonl,
 )
@@ -344,7 +343,7 @@ def test_sigkill_while_the_run_writes_then_rerun_equals_a_clean_run(tmp_path: Pa
     run waits on its workers)."""
     corpus = write_corpus(tmp_path / "corpus", generated_docs(320))
     clean = tmp_path / "clean.duckdb"
-    _ingest([corpus], clean, batch_size=16, reader=without_language_check)
+    _ingest([corpus], clean, batch_size=16, language_check=False)
     _kill_five_times_then_finish(corpus, clean, tmp_path, "fake", seed=2024)
 
 

@@ -31,7 +31,6 @@ from tests.ingest_support import (
     make_fake_coder,
     make_real_coder,
     news_docs,
-    without_language_check,
     write_corpus,
 )
 from tests.scale_support import REPO, ProcessCluster, codings, traced, traced_coder
@@ -89,8 +88,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("generated")
     corpus = write_corpus(root / "corpus", generated_docs(DOCS))
     clean = root / "clean.duckdb"
-    reader = without_language_check
-    ingest([corpus], clean, coder_factory=make_fake_coder, reader=reader, progress=False)
+    ingest([corpus], clean, coder_factory=make_fake_coder, language_check=False, progress=False)
     return corpus, clean
 
 
@@ -138,7 +136,7 @@ def test_a_worker_killed_mid_partition_changes_nothing(
             client,
             coder_factory=factory,
             partition_docs=PARTITION_DOCS,
-            reader=without_language_check,
+            language_check=False,
             progress=False,
         )
         survivors = cluster.worker_pids()
@@ -195,7 +193,7 @@ def test_after_a_client_crash_the_rerun_merges_the_shards_already_written(
         shard_dir=shards,
         coder_factory=functools.partial(traced_coder, str(log), 0.01),
         partition_docs=PARTITION_DOCS,
-        reader=without_language_check,
+        language_check=False,
         progress=False,
     )
     assert left and 1 <= summary.resumed <= len(left)
@@ -222,7 +220,7 @@ def test_progress_follows_the_tasks_as_they_finish(
         client,
         coder_factory=make_fake_coder,
         partition_docs=PARTITION_DOCS,
-        reader=without_language_check,
+        language_check=False,
         stream=stream,
     )
     shown = stream.getvalue()

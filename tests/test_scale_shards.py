@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tacitus.ingest import _code_batch
+from tacitus.ingest import _code_batch, read_sources
 from tacitus.records import Article, Reject
 from tacitus.scale import ShardError
 from tacitus.scale.partitions import partitions
@@ -23,13 +23,12 @@ from tests.ingest_support import (
     FakeCoder,
     generated_docs,
     make_fake_coder,
-    without_language_check,
     write_jsonl,
 )
 
 
 def _read(path: Path) -> list[Article | Reject]:
-    return list(without_language_check([path], date_from=None, date_to=None))
+    return list(read_sources([path], date_from=None, date_to=None))
 
 
 def _size(article: Article) -> int:
@@ -73,7 +72,7 @@ def _coded_partition(tmp_path: Path) -> tuple[list[Article], Path, Path]:
     failing = json.dumps({"id": "bad", "url": "https://news.example/bad", "text": "EXPLODE."})
     items = _read(write_jsonl(tmp_path / "c.jsonl", docs, [failing]))
     articles = [item for item in items if isinstance(item, Article)]
-    coded, rejects = _code_batch(FakeCoder(), articles)
+    coded, rejects = _code_batch(FakeCoder(), articles, language_check=False)
     assert len(coded) == 12 and len(rejects) == 1
     paths = []
     for folder in ("a", "b"):
@@ -92,7 +91,7 @@ def test_a_partition_coded_twice_gives_the_same_shard_name_and_bytes(tmp_path: P
 
 def test_a_shard_reads_back_exactly_what_was_coded(tmp_path: Path) -> None:
     articles, path, _ = _coded_partition(tmp_path)
-    coded, rejects = _code_batch(FakeCoder(), articles)
+    coded, rejects = _code_batch(FakeCoder(), articles, language_check=False)
     assert sum(len(c.events) for c in coded) > len(coded)
     assert read_shard(path) == (coded, rejects)
 

@@ -246,8 +246,9 @@ def _factory(args: argparse.Namespace) -> functools.partial[Coder]:
 
 
 def _reader(args: argparse.Namespace) -> functools.partial[Iterator[Article | Reject]]:
-    """The ingest's reader, holding the limits given as options."""
-    return functools.partial(read_paths, limits=_limits(args))
+    """The ingest's reader, holding the limits given as options; the ingest checks the
+    language itself, where it codes (tacitus.ingest)."""
+    return functools.partial(read_paths, limits=_limits(args), language_check=False)
 
 
 def _run_ingest(args: argparse.Namespace) -> int:

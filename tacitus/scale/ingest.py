@@ -6,6 +6,8 @@ The shape of a run, and why (tacitus.ingest is the single-machine path; this reu
   duplicates across all files in one pass, so splitting the reading would change which copy of
   a document wins. It cuts what it reads into partitions by size (tacitus.scale.partitions),
   records the readers' rejects, and drops documents already stored (one query per partition).
+  The language check, a few milliseconds a document, runs in the workers instead
+  (tacitus.ingest._code_batch): in the client it held two workers back.
 * Each worker builds its coder once (tacitus.scale.worker), codes partitions, and writes each
   as a Parquet shard on storage that the client also sees (tacitus.scale.shards).
 * The client merges shards with `RunStore.write_batch` as tasks finish, in whatever order (a
@@ -140,6 +142,7 @@ def ingest_on_dask(
     keep_shards: bool = False,
     progress: bool = True,
     reader: Reader = read_sources,
+    language_check: bool = True,
     dedup_settings: DedupSettings | None = None,
     stream: TextIO | None = None,
 ) -> ScaleSummary:
@@ -173,7 +176,8 @@ def ingest_on_dask(
                 lambda article: sizes.reached(article.source_file),
             )
             with _Reporter("ingest", sizes.total, progress, stream or sys.stderr) as report:
-                run = _Run(client, store, summary, folder, plugin.name, keep_shards, report, sizes)
+                run = _Run(client, store, summary, folder, plugin.name, report, sizes)
+                run.keep_shards, run.language_check = keep_shards, language_check
                 run.code_all(cut)
                 sizes.reached("")
                 report.update(summary.read, summary.events, sizes.total, force=True)
@@ -203,7 +207,6 @@ class _Run:
         summary: ScaleSummary,
         folder: Path,
         plugin_name: str,
-        keep_shards: bool,
         report: _Reporter,
         sizes: _InputSizes,
     ) -> None:
@@ -212,7 +215,9 @@ class _Run:
         self.summary = summary
         self.folder = folder
         self.plugin_name = plugin_name
-        self.keep_shards = keep_shards
+        #: The run's options (ingest_on_dask's arguments of the same names).
+        self.keep_shards = False
+        self.language_check = True
         self.report = report
         self.sizes = sizes
         #: Keys sent to the workers and not yet merged, so a repeated document is coded once.
@@ -259,6 +264,7 @@ class _Run:
             fresh,
             str(self.folder),
             self.plugin_name,
+            self.language_check,
             key=f"{self.key_prefix}-{partition.number}",
         )
         self.in_flight[future] = [doc_key(a) for a in fresh]

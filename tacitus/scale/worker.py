@@ -85,14 +85,17 @@ def _coder(plugin_name: str) -> tuple[CoderLike, threading.Lock, str]:
     return plugin.coder, plugin.lock, plugin.token
 
 
-def code_partition(articles: list[Article], folder: str, plugin_name: str) -> ShardDone:
-    """Code `articles` into their shard in `folder`, unless that shard is already there."""
+def code_partition(
+    articles: list[Article], folder: str, plugin_name: str, language_check: bool
+) -> ShardDone:
+    """Code `articles` into their shard in `folder`, unless that shard is already there
+    (`language_check` as for `tacitus.ingest.ingest`)."""
     coder, lock, token = _coder(plugin_name)
     version = coder_version(coder)
-    path = Path(folder) / shard_name(f"{token} {version}", articles)
+    path = Path(folder) / shard_name(f"{token} {version} {language_check}", articles)
     if path.exists():
         return ShardDone(str(path), version, coded_here=False)
     with lock:
-        coded, rejects = _code_batch(coder, articles)
+        coded, rejects = _code_batch(coder, articles, language_check)
     write_shard(path, coded, rejects)
     return ShardDone(str(path), version, coded_here=True)
