@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import subprocess
 import sys
@@ -168,6 +169,21 @@ def test_an_article_and_its_events_are_stored_with_every_field(tmp_path: Path) -
     assert (row["actor_code"], row["actor_sector"], row["actor_cameo"]) == ("SYR", "GOV", "SYRGOV")
     assert row["recipient_cameo"] == "SYRMIL"
     assert row["event_date"] == dt.date(2012, 7, 11)
+
+
+def test_records_as_dicts_name_every_field_and_round_trip() -> None:
+    """`to_dict` is written out by hand for speed; it must not drift from the classes, and
+    the copy it gives must not share lists or the place with the record."""
+    record = _record("d1")
+    assert record.to_dict() == dataclasses.asdict(record)
+    without_explain = _record("d2", explain=[])
+    assert "explain" not in without_explain.to_dict()
+    assert EventRecord.from_dict(record.to_dict()) == record
+    data = record.to_dict()
+    data["context"].append("changed")
+    data["place"]["name"] = "changed"
+    data["actor"][0]["code"] = "changed"
+    assert record == _record("d1")
 
 
 def test_an_event_without_its_own_date_is_filed_under_the_article_date(tmp_path: Path) -> None:
