@@ -21,6 +21,7 @@ from tacitus.dictionaries.yaml_actors import (
     load_builtin_actors,
     load_plover_fields,
 )
+from tacitus.events.coder import Coder, build_coder
 
 REPO = Path(__file__).resolve().parents[1]
 ACTORS = REPO / "tacitus" / "data" / "actors"
@@ -263,6 +264,47 @@ def test_agent_codes_are_cameo_types_or_plover_sectors() -> None:
     for agent in load_actor_yaml(ACTORS / "agents.yaml").agents:
         parts = {agent.code[i : i + 3] for i in range(0, len(agent.code), 3)}
         assert parts <= known, (agent.origin, agent.code)
+
+
+# --- coded in sentences ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def coder() -> Coder:
+    return build_coder()
+
+
+def _source_countries(coder: Coder, text: str) -> set[str]:
+    return {actor.code for record in coder.code_text(text) for actor in record.actor}
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        # regions and breakaway entities take the state that claims them (PLOVER manual)
+        ("Chechen rebels ambushed a police convoy near Gudermes.", "RUS"),
+        ("Abkhaz separatists rejected the talks offered by the government.", "GEO"),
+        ("Transnistrian authorities expelled two journalists on Friday.", "MDA"),
+        ("Darfur rebels accused the army of bombing their villages.", "SDN"),
+        ("Tibetan monks protested outside the monastery in Lhasa.", "CHN"),
+        # a people living in another state is that state's
+        ("Bosnian Serb leaders rejected the new constitution.", "BIH"),
+        ("Kosovo Albanians demanded full independence.", "XKX"),
+        ("Turkish Cypriot officials rejected the settlement.", "CYP"),
+        ("Irish republican gunmen shot dead a policeman in Armagh.", "GBR"),
+        # "ethnic X" has no state of its own: the phrase gives it one
+        ("Ethnic Uzbeks in Kyrgyzstan accused the police of beatings.", "KGZ"),
+        ("Archbishop Desmond Tutu condemned the killings in Soweto.", "ZAF"),
+        ("The Sandinista government expelled the Costa Rican envoy.", "NIC"),
+    ],
+)
+def test_actor_country_in_a_sentence(coder: Coder, text: str, country: str) -> None:
+    assert country in _source_countries(coder, text)
+
+
+def test_an_ethnic_group_is_not_the_state_of_its_name(coder: Coder) -> None:
+    sources = _source_countries(coder, "Ethnic Hungarians rejected the language law.")
+    assert "HUN" not in sources
 
 
 # --- every file ------------------------------------------------------------------------------
