@@ -116,6 +116,7 @@ CHANGED_FROM_2021 = {
     "0831": "RETREAT",
     "116": "SANCTION",
     "163": "SANCTION",
+    "192": "ASSAULT",
 }
 
 

@@ -139,3 +139,33 @@ def test_vocabulary_families(default_coder: Coder, text: str,
 def test_ground_given_up_is_a_retreat(default_coder: Coder, text: str,
                                       expected: set[tuple[str, str]]) -> None:
     assert _coded(default_coder, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # withholding a permission is a refusal (120), not the denial of a charge (016)
+        ("The Kenyan authorities denied licences to two radio stations in Mombasa.",
+         {("120", "KEN")}),
+        # accepting what another side proposes is agreeing to it (030)
+        ("Ecuador accepted the peace plan put forward by Brazil.", {("030", "ECU")}),
+        # launching a mediation is mediating (045)
+        ("Algeria launched a mediation between Mali and the Tuareg rebels.",
+         {("045", "DZA")}),
+        # letting the displaced home is their return (084); opening borders to them is refuge
+        ("Tanzania allowed the return of Burundian exiles.", {("084", "TZA")}),
+        ("Jordan opened its borders to Iraqi asylum seekers.", {("075", "JOR")}),
+        ("Thailand opened its borders to humanitarian aid for Myanmar.", {("0863", "THA")}),
+        # restrictions of any kind imposed by a government are an administrative sanction
+        ("Spain imposed limits on Moroccan fishing fleets.", {("172", "ESP")}),
+        # control of a business is confiscation (1711), control of a town is territory (192)
+        ("Zimbabwe seized control of the British mining company.", {("1711", "ZWE")}),
+        ("Colombian troops seized control of the town of Mitu.", {("192", "COL")}),
+        # two actors exercising together need not say "joint" (062)
+        ("Argentina and Chile held air drills near Mendoza.",
+         {("062", "ARG"), ("062", "CHL")}),
+    ],
+)
+def test_cooperation_and_concession_families(default_coder: Coder, text: str,
+                                             expected: set[tuple[str, str]]) -> None:
+    assert _coded(default_coder, text) == expected
