@@ -296,6 +296,13 @@ def _source_countries(coder: Coder, text: str) -> set[str]:
         ("Ethnic Uzbeks in Kyrgyzstan accused the police of beatings.", "KGZ"),
         ("Archbishop Desmond Tutu condemned the killings in Soweto.", "ZAF"),
         ("The Sandinista government expelled the Costa Rican envoy.", "NIC"),
+        # former names and capitals of archive news, and its leaders
+        ("Zairean troops shelled the rebel town of Kisangani.", "COD"),
+        ("Peking accused Moscow of massing troops on the border.", "CHN"),
+        ("Contra rebels ambushed a government convoy near Esteli.", "NIC"),
+        ("Tamil rebels attacked a naval base near Trincomalee.", "LKA"),
+        ("Chancellor Helmut Kohl and Prime Minister Margaret Thatcher rejected the plan.", "GBR"),
+        ("Nimeiri accused Libya of plotting a coup.", "SDN"),
     ],
 )
 def test_actor_country_in_a_sentence(coder: Coder, text: str, country: str) -> None:
