@@ -505,3 +505,16 @@ def test_political_currents_are_actors_without_a_sector(coder: Coder, text: str,
     named; CAMEO's RAD qualifier gives them no PLOVER sector of their own."""
     events = [e for e in coder.code_text(text, DAY) if e.cameo_code == "190"]
     assert [(a.code, a.sector) for e in events for a in e.actor] == [(country, None)]
+
+
+# --- codes outside GDELT's list (tacitus/events/codes.py) ---------------------------------
+
+
+def test_a_crosswalk_code_outside_gdelt_gets_its_plover_type_and_root_class() -> None:
+    from tacitus.events.codes import describe_code
+
+    cyber = describe_code("176")  # CAMEO 2.0 cyber attack: a line of its own in the crosswalk
+    assert (cyber.event, cyber.mode, cyber.quad_class, cyber.goldstein) == (
+        "COERCE", "cyber", 4, None)
+    private = describe_code("345")  # a PETRARCH test dictionary's private code: no meaning
+    assert (private.event, private.quad_class) == (None, None)

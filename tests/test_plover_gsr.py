@@ -45,8 +45,9 @@ DEV = ("eval", "plover_gsr_dev", "PLOVER_GSR_dev.jsonl")
 # takes none of its own: source country 0.782 (140/179).
 # Taking territory by force as ASSAULT (2024 manual), accepted proposals, launched mediations,
 # withheld permits, imposed restrictions: type hit 0.810 (145/179), source country 0.793
-# (142/179).
-TYPE_HIT_FLOOR = 0.80
+# (142/179). Cyber attacks as COERCE 'cyber' (176) and widened freedoms as eased restrictions
+# (0811): type hit 0.821 (147/179), source country 0.799 (143/179).
+TYPE_HIT_FLOOR = 0.81
 SOURCE_COUNTRY_FLOOR = 0.77
 
 

@@ -169,3 +169,18 @@ def test_ground_given_up_is_a_retreat(default_coder: Coder, text: str,
 def test_cooperation_and_concession_families(default_coder: Coder, text: str,
                                              expected: set[tuple[str, str]]) -> None:
     assert _coded(default_coder, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # cyber attacks in any of their words are COERCE 'cyber' (176), not armed force (190)
+        ("Belarusian hackers launched cyber-attacks on Lithuanian airports.", {("176", "BLR")}),
+        ("Vietnam hacked into the servers of a Philippine ministry.", {("176", "VNM")}),
+        # widening a freedom is easing its restrictions (0811)
+        ("The Omani government broadened press freedom last year.", {("0811", "OMN")}),
+    ],
+)
+def test_cyber_and_freedom_families(default_coder: Coder, text: str,
+                                    expected: set[tuple[str, str]]) -> None:
+    assert _coded(default_coder, text) == expected
