@@ -314,6 +314,24 @@ def test_an_ethnic_group_is_not_the_state_of_its_name(coder: Coder) -> None:
     assert "HUN" not in sources
 
 
+@pytest.mark.parametrize(
+    ("text", "event", "country"),
+    [
+        # a surname met before, however spaCy tags it; a name spaCy takes for an organisation
+        ("Lucas Ferreira, Mozambique's envoy, arrived in Lisbon on Monday. "
+         "Ferreira rejected the offer.", "REJECT", "MOZ"),
+        # a definite role noun takes the country of the last phrase on the same noun
+        ("Peru's interior minister visited the border on Monday. "
+         "The minister accused Bolivia of harbouring smugglers.", "ACCUSE", "PER"),
+        ("Nepalese troops crossed into the valley at dawn. Indian officials protested. "
+         "The troops rejected the protest.", "REJECT", "NPL"),
+    ],
+)
+def test_document_roles(coder: Coder, text: str, event: str, country: str) -> None:
+    sources = {a.code for r in coder.code_text(text) if r.event == event for a in r.actor}
+    assert sources == {country}
+
+
 # --- every file ------------------------------------------------------------------------------
 
 
