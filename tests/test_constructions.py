@@ -346,6 +346,21 @@ def test_no_refusal_without_a_denied_acceptance(coder: Coder, text: str) -> None
     assert not any(t[0].startswith("12") for t in code(coder, text))
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ghana will not release the fishermen.", ("1243", "GHA")),
+        ("Mali would never withdraw its troops from Kidal.", ("1246", "MLI")),
+        ("Ghana did not release the fishermen on Monday.", None),  # a non-event, no stance
+        ("If Ghana does not release the fishermen, Togo will act.", None),
+    ],
+)
+def test_a_denied_yielding_as_a_stance_is_a_refusal(coder: Coder, text: str,
+                                                     expected: tuple[str, str] | None) -> None:
+    found = {(t[0], t[1]) for t in code(coder, text) if t[0].startswith("12")}
+    assert found == ({expected} if expected else set())
+
+
 def test_the_option_leaves_denied_acceptances_uncoded() -> None:
     plain = _coder(negated_refusals=False)
     assert code(plain, "Georgia does not recognise Russia.") == set()

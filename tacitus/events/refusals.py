@@ -2,8 +2,9 @@
 
 The modality reader drops a denied act as one that did not happen. For acts of accepting,
 recognising, allowing or complying that is wrong: their denial is itself an event, the actor's
-rejection (CAMEO 12; PLOVER REJECT), whatever the tense. The verbs and the codes live in
-`tacitus/data/language/refusal.yaml`.
+rejection (CAMEO 12; PLOVER REJECT), whatever the tense. So is an act of giving way denied as
+a stance ("will not release the prisoners", "will never lift the embargo"): a refusal to yield
+(CAMEO 124x). The verbs and the codes live in `tacitus/data/language/refusal.yaml`.
 """
 
 from __future__ import annotations
@@ -39,6 +40,17 @@ def _conditional(predicate: Token) -> bool:
         token = token.head
 
 
+def _denied_yielding(predicate: Token, act_code: str | None) -> bool:
+    """An act of giving way whose denial is a stance: a future or modal auxiliary, or "never"
+    ("will not release", "would never withdraw"), not a plain past ("did not release")."""
+    data = _data()["denied_yielding"]
+    if not act_code or not act_code.startswith(tuple(data["codes"])):
+        return False
+    return any((c.dep_ == "aux" and c.lower_ in data["auxiliaries"]) or
+               (c.dep_ in ("neg", "advmod") and c.lower_ in data["adverbs"])
+               for c in predicate.children)
+
+
 def refusal_code(predicate: Token, act_code: str | None) -> str | None:
     """The rejection a denied act of acceptance makes, or None when the predicate is not one.
 
@@ -46,7 +58,8 @@ def refusal_code(predicate: Token, act_code: str | None) -> str | None:
     it refines the refusal ("will not allow inspectors" refuses international involvement).
     """
     lemma = predicate.lemma_.lower()
-    if predicate.pos_ != "VERB" or lemma not in refusal_verbs():
+    if predicate.pos_ != "VERB" or not (lemma in refusal_verbs() or
+                                        _denied_yielding(predicate, act_code)):
         return None
     if own_modality(predicate) != "negated" or _conditional(predicate):
         return None
