@@ -303,6 +303,8 @@ def _source_countries(coder: Coder, text: str) -> set[str]:
         ("Tamil rebels attacked a naval base near Trincomalee.", "LKA"),
         ("Chancellor Helmut Kohl and Prime Minister Margaret Thatcher rejected the plan.", "GBR"),
         ("Nimeiri accused Libya of plotting a coup.", "SDN"),
+        ("The Warsaw Pact accused the West of provocations in Berlin.", "IGO"),
+        ("Byelorussian officials rejected the Lithuanian claim.", "BLR"),
     ],
 )
 def test_actor_country_in_a_sentence(coder: Coder, text: str, country: str) -> None:
