@@ -163,8 +163,8 @@ def place_of(nlp: Language, text: str, word: str) -> Any:
 
 
 def test_place_in_a_nested_locative_phrase(nlp: Language) -> None:
-    text = "Hun Sen said at a press conference in Phnom Penh that the trial would go ahead."
-    place = place_of(nlp, text, "said")
+    text = "Hun Manet told reporters at a briefing in Phnom Penh that the vote would be delayed."
+    place = place_of(nlp, text, "told")
     assert (place.name, place.country_iso3, place.kind) == ("Phnom Penh", "KHM", "city")
     assert place.lat == pytest.approx(11.56, abs=0.05)
     assert place.lon == pytest.approx(104.92, abs=0.05)
@@ -202,10 +202,10 @@ def test_origin_is_not_a_place(nlp: Language) -> None:
 
 
 def test_is_place_mention_takes_tokens_and_spans(nlp: Language) -> None:
-    doc = nlp("Hun Sen said at a press conference in Phnom Penh that the trial would go ahead.")
+    doc = nlp("Hun Manet told reporters at a briefing in Phnom Penh that the vote would be delayed.")
     penh = next(ent for ent in doc.ents if ent.text == "Phnom Penh")
     assert is_place_mention(penh)
-    assert is_place_mention(doc[8])  # "Phnom", part of the name
+    assert is_place_mention(doc[penh.start])  # "Phnom", part of the name
     assert not is_place_mention(next(ent for ent in doc.ents if ent.label_ == "PERSON"))
 
 
@@ -270,7 +270,7 @@ def test_gazetteer_tiers() -> None:
 def test_gazetteer_names_without_diacritics(nlp: Language) -> None:
     # GeoNames spells it 'Sāmarrā’'; the model labels it NORP here, so only an exact
     # (diacritic-folded) canonical name may match.
-    text = "A roadside bombing near the town of Samarra on Sunday killed one soldier."
+    text = "A car bombing near the town of Samarra on Friday wounded two policemen."
     place = place_of(nlp, text, "bombing")
     assert (place.country_iso3, place.geonames_id, place.text) == ("IRQ", 91597, "Samarra")
 
