@@ -305,6 +305,9 @@ def _source_countries(coder: Coder, text: str) -> set[str]:
         ("Nimeiri accused Libya of plotting a coup.", "SDN"),
         ("The Warsaw Pact accused the West of provocations in Berlin.", "IGO"),
         ("Byelorussian officials rejected the Lithuanian claim.", "BLR"),
+        # state bodies named alone
+        ("The Food and Drug Administration rejected the drug maker's appeal.", "USA"),
+        ("The Home Office deported the activist to Tirana.", "GBR"),
     ],
 )
 def test_actor_country_in_a_sentence(coder: Coder, text: str, country: str) -> None:
