@@ -308,6 +308,10 @@ def _source_countries(coder: Coder, text: str) -> set[str]:
         # state bodies named alone
         ("The Food and Drug Administration rejected the drug maker's appeal.", "USA"),
         ("The Home Office deported the activist to Tirana.", "GBR"),
+        # states and provinces of federations
+        ("The Texas legislature rejected the federal mandate.", "USA"),
+        ("The New South Wales government rejected the union's demands.", "AUS"),
+        ("The Kerala government accused the railway board of neglect.", "IND"),
     ],
 )
 def test_actor_country_in_a_sentence(coder: Coder, text: str, country: str) -> None:
