@@ -48,7 +48,7 @@ DEV = ("eval", "plover_gsr_dev", "PLOVER_GSR_dev.jsonl")
 # (142/179). Cyber attacks as COERCE 'cyber' (176) and widened freedoms as eased restrictions
 # (0811): type hit 0.821 (147/179), source country 0.799 (143/179).
 TYPE_HIT_FLOOR = 0.81
-SOURCE_COUNTRY_FLOOR = 0.77
+SOURCE_COUNTRY_FLOOR = 0.78
 
 
 def _actor(code: str) -> ActorRef:
