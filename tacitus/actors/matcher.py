@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
@@ -86,9 +86,11 @@ class ActorMatcher:
             agent_entries.sort(key=lambda e: -len(e.words))
         self._first_words = frozenset(self._actors) | frozenset(self._agents)
 
-    def mentions(self, sentence: Span, day: dt.date | None) -> list[Mention]:
-        """All actor and agent hits in a sentence, longest match first, no overlaps."""
-        tokens = list(sentence)
+    def mentions(self, sentence: Span, day: dt.date | None,
+                 tokens: Sequence[Token] | None = None) -> list[Mention]:
+        """All actor and agent hits in a sentence, longest match first, no overlaps.
+        `tokens` are the sentence's tokens when the caller has them already."""
+        tokens = list(sentence) if tokens is None else tokens
         uppers = [token.text.upper() for token in tokens]
         found: list[Mention] = []
         at = 0
@@ -105,7 +107,7 @@ class ActorMatcher:
             at = hit.end - sentence.start
         return found
 
-    def _match_at(self, tokens: list[Token], uppers: list[str], at: int, day: dt.date | None
+    def _match_at(self, tokens: Sequence[Token], uppers: list[str], at: int, day: dt.date | None
                   ) -> Mention | None:
         """The longest entry starting at `tokens[at]` (positions are sentence-relative)."""
         upper = uppers[at]

@@ -59,7 +59,16 @@ from tacitus.language import language_data, word_set
 from tacitus.limits import LimitExceeded, Limits
 from tacitus.nlp import load_nlp
 from tacitus.records import Article, EventRecord, Modality
-from tacitus.resolve import DateResolution, Place, resolve_event_date, resolve_event_place
+from tacitus.resolve import (
+    DateMention,
+    DateResolution,
+    Place,
+    SentencePlaces,
+    date_mentions,
+    resolve_event_date,
+    resolve_event_place,
+    sentence_places,
+)
 
 _COMPLEMENTS = ("ccomp", "xcomp", "advcl", "conj", "parataxis", "csubj")
 _LOWER_LINKS = ("xcomp", "ccomp", "advcl")
@@ -126,6 +135,24 @@ class _Plan:
     negated: bool = False
 
 
+@dataclass(frozen=True)
+class _Words:
+    """A sentence's tokens, read once with their parts of speech: spaCy builds a new `Token`
+    on every access, and the coder walks each sentence several times (predicates, actors,
+    refusals, demands, works)."""
+
+    tokens: list[Token]
+    verbs: list[Token]
+    nouns: list[Token]
+
+    @classmethod
+    def of(cls, sentence: Span) -> _Words:
+        tokens = list(sentence)
+        tags = [token.pos_ for token in tokens]
+        return cls(tokens, [t for t, pos in zip(tokens, tags, strict=True) if pos == "VERB"],
+                   [t for t, pos in zip(tokens, tags, strict=True) if pos == "NOUN"])
+
+
 @dataclass
 class _DocState:
     """What the coder remembers while walking one document (for pronouns)."""
@@ -145,6 +172,9 @@ class _DocState:
     #: Actors of each phrase head in the current sentence: patterns, arguments and speakers
     #: ask for the same heads, and the answer cannot change within a sentence.
     phrase_actors: dict[int, list[CodedActor]] = field(default_factory=dict)
+    #: Date expressions and place mentions of the sentence starting at the given token.
+    _settings: tuple[int, list[DateMention], SentencePlaces] | None = field(
+        default=None, init=False, repr=False)
 
     def history(self) -> list[CodedActor]:
         """Actors of the sentences coded so far, worked out only when a pronoun needs them."""
@@ -156,6 +186,15 @@ class _DocState:
     def entities_of(self, sentence: Span) -> list[Span]:
         """The named entities inside `sentence`."""
         return self.entities.get(sentence.start, [])
+
+    def settings_of(self, sentence: Span) -> tuple[list[DateMention], SentencePlaces]:
+        """The sentence's date expressions and place mentions, found once for all its events
+        (each event then only ranks them by how close they hang to its trigger)."""
+        if self._settings is None or self._settings[0] != sentence.start:
+            entities = self.entities_of(sentence)
+            self._settings = (sentence.start, date_mentions(sentence, entities),
+                              sentence_places(sentence, entities))
+        return self._settings[1], self._settings[2]
     quotes: list[tuple[int, int]] = field(default_factory=list)
     countries: Counter[str] = field(default_factory=Counter)
     #: People and works the document has introduced (`tacitus.actors.roster`).
@@ -271,23 +310,26 @@ class Coder:
     def _code_sentence(self, sentence: Span, index: int, state: _DocState) -> list[EventRecord]:
         if self._sentence_discarded(sentence):
             return []
-        mentions = self.actors.mentions(sentence, state.day)
+        words = _Words.of(sentence)
+        mentions = self.actors.mentions(sentence, state.day, words.tokens)
         state.phrase_actors.clear()
         state.countries.update(
             country for m in mentions if not m.agent and (country := _country_of(m.code))
         )
         mentions = self._with_document_people(sentence, mentions, state)
-        found = {predicate.i: entries for predicate, entries in self.predicates.find(sentence)}
+        found = {predicate.i: entries
+                 for predicate, entries in self.predicates.find(words.tokens)}
         if self.options.negated_refusals:
-            found.update(_refusal_candidates(sentence, found))
+            found.update(_refusal_candidates(words.verbs, found))
         plans = [
             plan
             for index_, entries in found.items()
-            if (plan := self._plan(sentence.doc[index_], entries, mentions, state)) is not None
+            if (plan := self._plan(words.tokens[index_ - sentence.start], entries, mentions,
+                                   state)) is not None
         ]
         plans = _drop_nouns_of_coded_verbs(plans)
         if self.options.reported_demands:
-            plans = self._reported_demands(sentence, found, plans, mentions, state)
+            plans = self._reported_demands(words.verbs, found, plans, mentions, state)
         if self.options.allegations:
             plans.extend(_allegations(plans))
         if self.options.absorb_lower:
@@ -295,7 +337,7 @@ class Coder:
         records: list[EventRecord] = []
         for plan in plans:
             records.extend(self._emit(plan, sentence, index, state))
-        self._remember_works(sentence, mentions, state)
+        self._remember_works(words.nouns, mentions, state)
         state.sentences.append((sentence, mentions))
         return records
 
@@ -350,15 +392,16 @@ class Coder:
         return _Plan(predicate, entry, match, code, paired, mood, sources, targets,
                      reciprocal, claimed, claimers, negated_code)
 
-    def _reported_demands(self, sentence: Span, found: dict[int, list[PredicateEntry]],
+    def _reported_demands(self, verbs: list[Token], found: dict[int, list[PredicateEntry]],
                           plans: list[_Plan], mentions: list[Mention], state: _DocState
                           ) -> list[_Plan]:
         """"X said Y must Z": X's plain statement becomes X's demand of Y, coded by what Z is
         (`tacitus.events.demands`). An obligation of the speaker themselves ("Vietnam said it
-        must defend its waters") stays a statement."""
+        must defend its waters") stays a statement. `verbs` are the sentence's verbs: only a
+        verb is a demanded act."""
         by_token = {plan.predicate.i: plan for plan in plans}
         demands: dict[tuple[int, str], _Plan] = {}
-        for act in sentence:
+        for act in verbs:
             demand = reported_demand(act)
             statement = self._reporting_plan(demand.head, by_token, mentions, state) \
                 if demand else None
@@ -406,6 +449,8 @@ class Coder:
                       ) -> tuple[PredicateEntry, Match | None]:
         """The entry and pattern that fit best: the predicate's own phrases first, then
         (only if nothing matched there) its to-infinitive complement."""
+        if not any(entry.patterns for entry in entries):
+            return _default_entry(entries), None  # a third of the entries: no regions to read
         before = _subject_region(predicate)
         heads = frozenset(h.i for c in arguments.subject_heads(predicate)
                           for h in conjuncts(c))
@@ -420,9 +465,7 @@ class Coder:
                     entry, match = candidate, found
             if match is not None:
                 return entry, match
-        # no pattern: the first entry that codes the bare word (another file's "---" default
-        # must not hide a real one)
-        return next((e for e in entries if e.code != "---"), entries[0]), None
+        return _default_entry(entries), None
 
     def _absorb(self, plans: list[_Plan]) -> list[_Plan]:
         """PETRARCH's reading of embedded verbs: a coded verb governing another coded verb
@@ -459,8 +502,9 @@ class Coder:
             pairs = [(s, t) for s, t in pairs if t is not None]
         records: list[EventRecord] = []
         entities = state.entities_of(sentence)
-        when = resolve_event_date(sentence, plan.predicate, state.day, entities)
-        where = resolve_event_place(sentence, plan.predicate, entities)
+        dates, places = state.settings_of(sentence)
+        when = resolve_event_date(sentence, plan.predicate, state.day, entities, dates)
+        where = resolve_event_place(sentence, plan.predicate, entities, places)
         for source, target in pairs:
             records.append(self._record(plan, plan.code, source, target, (sentence, index), state,
                                         (when, where)))
@@ -653,10 +697,11 @@ class Coder:
         state.phrase_actors.clear()
         return mentions
 
-    def _remember_works(self, sentence: Span, mentions: list[Mention], state: _DocState
+    def _remember_works(self, nouns: list[Token], mentions: list[Mention], state: _DocState
                         ) -> None:
-        """Works the sentence introduces ("X circulated a draft"), for "the draft" later."""
-        for token in sentence:
+        """Works the sentence introduces ("X circulated a draft"), for "the draft" later.
+        `nouns` are the sentence's common nouns: only a common noun names a work."""
+        for token in nouns:
             if is_work(token) and not is_definite(token):
                 author = self._work_author(token, mentions, state)
                 if author is not None:
@@ -731,6 +776,12 @@ def _entities_by_sentence(doc: Doc, sentences: list[Span]) -> dict[int, list[Spa
     return found
 
 
+def _default_entry(entries: list[PredicateEntry]) -> PredicateEntry:
+    """With no pattern matched: the first entry that codes the bare word (another file's
+    "---" default must not hide a real one)."""
+    return next((e for e in entries if e.code != "---"), entries[0])
+
+
 def _subject_region(predicate: Token) -> list[Token]:
     """Words a pattern may ask for before `*`: the subject phrase, nearest word first."""
     heads = [c for c in predicate.children if c.dep_ in arguments.SUBJECT_DEPS]
@@ -777,15 +828,14 @@ def _governing_plan(predicate: Token, plans: dict[int, _Plan]) -> _Plan | None:
     return plans.get(token.head.i)
 
 
-def _refusal_candidates(sentence: Span, found: dict[int, list[PredicateEntry]]
+def _refusal_candidates(verbs: list[Token], found: dict[int, list[PredicateEntry]]
                         ) -> dict[int, list[PredicateEntry]]:
     """Verbs of acceptance the dictionaries do not code ("tolerate"): they are events only
     when denied, so they enter with no code of their own (see `tacitus.events.refusals`)."""
     return {token.i: [PredicateEntry(lemma=token.lemma_.lower(), code="---",
                                      origin=_REFUSAL_ORIGIN)]
-            for token in sentence
-            if token.i not in found and token.pos_ == "VERB"
-            and token.lemma_.lower() in refusal_verbs()}
+            for token in verbs
+            if token.i not in found and token.lemma_.lower() in refusal_verbs()}
 
 
 def _plain_report(code: str) -> bool:

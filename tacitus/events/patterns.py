@@ -150,12 +150,9 @@ class _Matcher:
         if isinstance(element, Phrase):
             return self._contiguous(element.elements, index)
         if isinstance(element, Alternatives):
-            for option in element.longest_first:  # "artillery fire" before "artillery"
-                if len(option) == 1:
-                    break
-                found = self.sequence(option, index, contiguous=True)
-                if found and found == list(range(index, index + len(found))):
-                    return found
+            found = self._phrase_option(element, index)
+            if found is not None:  # "artillery fire" before "artillery"
+                return found
             if not element.single_words.isdisjoint(self.forms[index]):
                 return [index]
             if any(o[0].exact and self.matches(o[0], index)
@@ -164,6 +161,23 @@ class _Matcher:
             return None
         if isinstance(element, PrepPhrase):
             return self._prep(element, index)
+        return None
+
+    def _phrase_option(self, element: Alternatives, index: int) -> list[int] | None:
+        """The longest multi-word option of a synset standing word by word from `index`.
+
+        Only options whose first word can name this token are tried (`_SynsetIndex`): a
+        synset may list hundreds of phrases, and trying each one was the matcher's
+        costliest step.
+        """
+        synset = _synset_index(element)
+        if not synset.options:
+            return None  # most synsets list single words only
+        for option in synset.starting_at(self, index):
+            end = index + len(option)
+            if end <= len(self.tokens) and all(
+                    self.matches(word, at) for at, word in enumerate(option[1:], index + 1)):
+                return list(range(index, end))
         return None
 
     def _contiguous(self, elements: Sequence[Element], index: int) -> list[int] | None:
@@ -349,6 +363,40 @@ class _Index:
 
 
 _INDEXES: dict[int, tuple[Sequence[Pattern], _Index]] = {}
+
+
+class _SynsetIndex:
+    """A synset's multi-word options by their first word, longest first as in
+    `Alternatives.longest_first`; options starting with an exact word are kept apart, as
+    they match the token's text only."""
+
+    def __init__(self, element: Alternatives) -> None:
+        self.by_first: dict[str, list[int]] = {}
+        self.exact: list[int] = []
+        self.options = [o for o in element.longest_first if len(o) > 1]
+        for rank, option in enumerate(self.options):
+            first = option[0]
+            if first.exact:
+                self.exact.append(rank)
+            else:
+                self.by_first.setdefault(first.text, []).append(rank)
+
+    def starting_at(self, matcher: _Matcher, index: int) -> list[tuple[Word, ...]]:
+        """Options whose first word matches the token at `index`, in the synset's order."""
+        ranks = [r for form in matcher.forms[index] for r in self.by_first.get(form, ())]
+        ranks.extend(r for r in self.exact if matcher.matches(self.options[r][0], index))
+        return [self.options[r] for r in sorted(ranks)]
+
+
+_SYNSETS: dict[int, tuple[Alternatives, _SynsetIndex]] = {}
+
+
+def _synset_index(element: Alternatives) -> _SynsetIndex:
+    cached = _SYNSETS.get(id(element))
+    if cached is None or cached[0] is not element:
+        cached = (element, _SynsetIndex(element))
+        _SYNSETS[id(element)] = cached
+    return cached[1]
 
 
 def _index(patterns: Sequence[Pattern]) -> _Index:

@@ -8,9 +8,9 @@ word after the head ("BREAK_DOWN"), the word just before it ("WIRE_+TAP").
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Token
 
 from tacitus.dictionaries.model import Dictionaries, PredicateEntry
 
@@ -25,6 +25,9 @@ class PredicateIndex:
     def __init__(self, dictionaries: Dictionaries) -> None:
         self._verbs: dict[str, list[PredicateEntry]] = defaultdict(list)
         self._nouns: dict[str, list[PredicateEntry]] = defaultdict(list)
+        #: `_rank`'s answer by (verb?, text, lemma): the same words recur in every document,
+        #: and only dictionary words are kept, so the table stays as small as the dictionary.
+        self._ranked: dict[tuple[bool, str, str], list[PredicateEntry]] = {}
         for entry in dictionaries.predicates:
             table = self._nouns if entry.noun else self._verbs
             for key in (entry.lemma, *entry.forms):
@@ -44,17 +47,30 @@ class PredicateIndex:
         if table is None:
             return []
         text, lemma = token.text.upper(), token.lemma_.upper()
-        by_text = table.get(text, [])
-        by_lemma = [e for e in table.get(lemma, []) if e not in by_text and e.by_lemma]
-        candidates = [e for e in [*by_text, *by_lemma] if _context_fits(e, token)]
-        return sorted(candidates, key=lambda e: -(len(e.before) + len(e.after)))
+        if text not in table and lemma not in table:
+            return []
+        key = (is_verb, text, lemma)
+        ranked = self._ranked.get(key)
+        if ranked is None:
+            ranked = self._ranked[key] = _rank(table, text, lemma)
+        return [e for e in ranked if _context_fits(e, token)]
 
-    def find(self, sentence: Span) -> Iterator[tuple[Token, list[PredicateEntry]]]:
-        """Each token that is a known predicate, with its entries (best first)."""
-        for token in sentence:
+    def find(self, tokens: Iterable[Token]) -> Iterator[tuple[Token, list[PredicateEntry]]]:
+        """Each token (of a sentence, in order) that is a known predicate, with its entries
+        (best first)."""
+        for token in tokens:
             entries = self.entries(token)
             if entries:
                 yield token, entries
+
+
+def _rank(table: dict[str, list[PredicateEntry]], text: str, lemma: str
+          ) -> list[PredicateEntry]:
+    """The entries a word may stand for, multi-word ones first, surface form before lemma
+    (before each entry's context is checked: a stable sort keeps that order among equals)."""
+    by_text = table.get(text, [])
+    by_lemma = [e for e in table.get(lemma, []) if e not in by_text and e.by_lemma]
+    return sorted([*by_text, *by_lemma], key=lambda e: -(len(e.before) + len(e.after)))
 
 
 def _context_fits(entry: PredicateEntry, token: Token) -> bool:

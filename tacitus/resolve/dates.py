@@ -100,12 +100,24 @@ def vocabulary() -> DateVocabulary:
     )
 
 
+@dataclass(frozen=True)
+class DateMention:
+    """A date expression of a sentence: `anchor` is the word by which it hangs in the parse
+    (an entity's root, or the bare date word), `start` its first token."""
+
+    anchor: Token
+    start: int
+    span: Span
+
+
 def resolve_event_date(sentence: Span, trigger: Token, published: dt.date | None,
-                       entities: Sequence[Span] | None = None) -> DateResolution:
+                       entities: Sequence[Span] | None = None,
+                       mentions: Sequence[DateMention] | None = None) -> DateResolution:
     """The date of the event whose trigger is `trigger`, from its clause or the publication.
 
     Candidates are ranked by how close they hang to the trigger (see `clause.attachment`);
-    the closest one that resolves to a day or month wins.
+    the closest one that resolves to a day or month wins. `mentions` are the sentence's
+    `date_mentions` when the caller dates several events of one sentence.
     """
     if isinstance(published, dt.datetime):
         published = published.date()
@@ -113,7 +125,9 @@ def resolve_event_date(sentence: Span, trigger: Token, published: dt.date | None
         published = None  # an absurd publication date (year 1, 9999) dates nothing
     chain = anchors(trigger)
     direction: Direction = "future" if _is_future(chain) else "past"
-    for expression in _candidates(sentence, chain, entities):
+    if mentions is None:
+        mentions = date_mentions(sentence, entities)
+    for expression in _candidates(mentions, chain):
         date = resolve_expression(expression.text, published, direction)
         if date is not None:
             return DateResolution(
@@ -155,23 +169,29 @@ def resolve_expression(
     return None
 
 
-def _candidates(sentence: Span, chain: list[Token], entities: Sequence[Span] | None
-                ) -> list[Span]:
-    """Date expressions in the trigger's clause, closest to the trigger first. `entities` are
-    the sentence's named entities when the caller has them (`Span.ents` walks the document's)."""
+def date_mentions(sentence: Span, entities: Sequence[Span] | None = None
+                  ) -> list[DateMention]:
+    """The sentence's date expressions, whichever event they may date: labelled entities, then
+    bare date words. They do not depend on the trigger, so a sentence's events share them.
+    `entities` are the sentence's named entities when the caller has them (`Span.ents` walks
+    the document's)."""
     vocab = vocabulary()
+    found = [DateMention(ent.root, ent.start, ent)
+             for ent in (sentence.ents if entities is None else entities)
+             if ent.label_ in vocab.entity_labels]
+    found.extend(DateMention(token, token.i, token.doc[token.left_edge.i : token.i + 1])
+                 for token in sentence
+                 if _is_bare_date_word(token) and token.ent_type_ not in vocab.entity_labels)
+    return found
+
+
+def _candidates(mentions: Sequence[DateMention], chain: list[Token]) -> list[Span]:
+    """Date expressions in the trigger's clause, closest to the trigger first."""
     ranked: list[tuple[tuple[int, int], int, Span]] = []
-    for ent in sentence.ents if entities is None else entities:
-        if ent.label_ in vocab.entity_labels:
-            rank = attachment(ent.root, chain)
-            if rank is not None:
-                ranked.append((rank, ent.start, ent))
-    for token in sentence:
-        if token.ent_type_ in vocab.entity_labels or not _is_bare_date_word(token):
-            continue
-        rank = attachment(token, chain)
+    for mention in mentions:
+        rank = attachment(mention.anchor, chain)
         if rank is not None:
-            ranked.append((rank, token.i, token.doc[token.left_edge.i : token.i + 1]))
+            ranked.append((rank, mention.start, mention.span))
     ranked.sort(key=lambda item: (item[0], item[1]))
     return [span for _, _, span in ranked]
 

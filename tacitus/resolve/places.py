@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from spacy.tokens import Span, Token
@@ -111,19 +111,41 @@ def _lookup(mention: Span, prefer_countries: frozenset[str] = frozenset()) -> Ga
     return entry
 
 
+class SentencePlaces:
+    """A sentence's place mentions and which of them stand in a locative phrase: they do not
+    depend on the event, so a sentence's events share them (`sentence_places`)."""
+
+    def __init__(self, mentions: list[Span]) -> None:
+        self.mentions = mentions
+        self.located = [m for m in mentions if _is_locative(m.root)]
+
+    @cached_property
+    def nearby(self) -> frozenset[str]:
+        """Countries the sentence names (gazetteer work: only asked when a place is located)."""
+        return _countries_named(self.mentions)
+
+
+def sentence_places(sentence: Span, entities: Sequence[Span] | None = None) -> SentencePlaces:
+    """The place mentions of a sentence; `entities` are its named entities when known."""
+    return SentencePlaces(_mentions(sentence, entities))
+
+
 def resolve_event_place(sentence: Span, trigger: Token,
-                        entities: Sequence[Span] | None = None) -> Place | None:
+                        entities: Sequence[Span] | None = None,
+                        places: SentencePlaces | None = None) -> Place | None:
     """The place of the event whose trigger is `trigger`, or None when its clause names none.
 
     Of the locative place mentions in the trigger's clause, the one hanging closest to the
-    trigger wins; on a tie, one the gazetteer knows, then the first in the sentence.
+    trigger wins; on a tie, one the gazetteer knows, then the first in the sentence. `places`
+    is the sentence's `sentence_places` when the caller places several of its events.
     """
-    mentions = _mentions(sentence, entities)
-    located = [m for m in mentions if _is_locative(m.root)]
+    if places is None:
+        places = sentence_places(sentence, entities)
+    located = places.located
     if not located:
         return None  # most sentences: no place phrase at all, so no gazetteer work
     chain = anchors(trigger)
-    nearby = _countries_named(mentions)
+    nearby = places.nearby
     best: tuple[tuple[int, int], bool, int] | None = None
     chosen: Place | None = None
     for mention in located:
