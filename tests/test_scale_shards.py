@@ -19,6 +19,7 @@ from tacitus.scale import ShardError
 from tacitus.scale.partitions import partitions
 from tacitus.scale.shards import read_shard, shard_name, write_shard
 from tacitus.scale.worker import CoderPlugin
+from tacitus.store import CodedRows, Store
 from tests.ingest_support import (
     FakeCoder,
     generated_docs,
@@ -93,7 +94,34 @@ def test_a_shard_reads_back_exactly_what_was_coded(tmp_path: Path) -> None:
     articles, path, _ = _coded_partition(tmp_path)
     coded, rejects = _code_batch(FakeCoder(), articles, language_check=False)
     assert sum(len(c.events) for c in coded) > len(coded)
-    assert read_shard(path) == (coded, rejects)
+    rows, read_rejects = read_shard(path)
+    assert read_rejects == rejects
+    assert rows.articles.equals(CodedRows.of(coded).articles)
+    assert rows.events.equals(CodedRows.of(coded).events)
+
+
+def test_a_merged_shard_stores_what_its_coded_articles_store(tmp_path: Path) -> None:
+    """The client inserts a shard's rows as they are; the store must hold exactly what
+    writing the coded articles themselves gives (only the write time differs)."""
+    articles, path, _ = _coded_partition(tmp_path)
+    coded, rejects = _code_batch(FakeCoder(), articles, language_check=False)
+    tables = []
+    for name, write in (
+        ("direct", lambda store: store.write_batch(coded, rejects)),
+        ("shard", lambda store: store.write_rows(*read_shard(path))),
+    ):
+        with Store.open(tmp_path / f"{name}.duckdb") as store:
+            result = write(store)
+            assert (result.articles, result.rejects) == (12, 1)
+            tables.append(
+                [
+                    store.conn.execute(
+                        f"SELECT * EXCLUDE (coded_at{extra}) FROM {table} ORDER BY ALL"
+                    ).fetchall()
+                    for table, extra in (("articles", ", run_id"), ("events", ""))
+                ]
+            )
+    assert tables[0] == tables[1] and tables[0][1]
 
 
 def test_the_name_changes_with_the_coder_and_with_any_field_of_any_article() -> None:

@@ -15,6 +15,7 @@ import pytest
 from tacitus.records import ActorRef, Article, EventRecord, Reject
 from tacitus.store import (
     CodedArticle,
+    CodedRows,
     SchemaError,
     Store,
     StoreBusy,
@@ -203,6 +204,15 @@ def test_writing_the_same_batch_twice_adds_nothing(tmp_path: Path) -> None:
     assert (first.articles, first.events, first.rejects) == (3, 3, 1)
     assert (second.articles, second.events) == (0, 0)
     assert counts == [3, 3, 1]
+
+
+def test_rows_holding_a_document_twice_are_refused(tmp_path: Path) -> None:
+    """Two copies of a document's rows (say, from two shards) would mix their events."""
+    rows = CodedRows.of([CodedArticle(_article(1), [_record("a1")], "v1")])
+    with Store.open(tmp_path / "t.duckdb") as store:
+        with pytest.raises(ValueError, match="twice"):
+            store.write_rows(CodedRows.concat([rows, rows]))
+        assert _count(store, "articles") == 0
 
 
 def test_a_batch_commits_whole_or_not_at_all(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ The shape of a run, and why (tacitus.ingest is the single-machine path; this reu
   (tacitus.ingest._code_batch): in the client it held two workers back.
 * Each worker builds its coder once (tacitus.scale.worker), codes partitions, and writes each
   as a Parquet shard on storage that the client also sees (tacitus.scale.shards).
-* The client merges shards with `RunStore.write_batch` as tasks finish, in whatever order (a
+* The client merges shards with `RunStore.write_rows` as tasks finish, in whatever order (a
   document is in one partition only, and its events' ids depend on the document alone), a
   transaction per MERGE_DOCS documents or so (the run lock held throughout, the file only
   while writing, as the single-machine path). Then it deduplicates exactly as the
@@ -59,7 +59,7 @@ from tacitus.scale.partitions import (
 )
 from tacitus.scale.shards import read_shard
 from tacitus.scale.worker import CoderPlugin, ShardDone, code_partition
-from tacitus.store import CodedArticle, DedupSettings, RunStore, deduplicate, doc_key
+from tacitus.store import CodedRows, DedupSettings, RunStore, deduplicate, doc_key
 
 #: Documents per write at least (the last may hold fewer). Each write is a store session that
 #: opens, checkpoints and closes the database (tacitus.store.RunStore), tens of milliseconds
@@ -75,7 +75,7 @@ class _Collected:
 
     paths: list[Path] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
-    coded: list[CodedArticle] = field(default_factory=list)
+    rows: list[CodedRows] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
 
 
@@ -282,10 +282,10 @@ class _Run:
                 f"a worker wrote shard {path}, which this machine cannot see: the shard folder"
                 " must be on storage shared by the client and every worker (--shards DIR)"
             )
-        coded, rejects = read_shard(path)
+        rows, rejects = read_shard(path)
         self.collected.paths.append(path)
         self.collected.keys.extend(keys)
-        self.collected.coded.extend(coded)
+        self.collected.rows.append(rows)
         self.collected.rejects.extend(rejects)
         self.summary.resumed += not done.coded_here
         if len(self.collected.keys) >= MERGE_DOCS:
@@ -296,7 +296,8 @@ class _Run:
         collected, self.collected = self.collected, _Collected()
         if not collected.paths:
             return
-        result = self.store.write_batch(collected.coded, collected.rejects, self.summary.run_id)
+        rows = CodedRows.concat(collected.rows)
+        result = self.store.write_rows(rows, collected.rejects, self.summary.run_id)
         self.summary.coded += result.articles
         self.summary.events += result.events
         self.summary.rejected += len(collected.rejects)

@@ -13,43 +13,34 @@ Why a temporary file and `os.replace`: the temporary name is in the same folder 
 rename stays on one file system, where it is atomic), hence a shard is either absent or
 whole, and two workers finishing the same partition both leave one whole file.
 
-A shard holds everything `Store.write_batch` needs: one row per coded article (its fields,
-who coded it, its events as the record JSON users see) and one row per article the coder
-failed on (a reject). DuckDB reads shards as they are: `SELECT * FROM 'shards/*.parquet'`.
+A shard holds everything `Store.write_rows` needs: one row per coded article (its row of the
+`articles` table, and its rows of `events` as a list), built by the worker, and one row per
+article the coder failed on (a reject). DuckDB reads shards as they are:
+`SELECT * FROM 'shards/*.parquet'`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import json
 import os
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from tacitus.records import Article, EventRecord, Reject
+from tacitus.records import Article, Reject
 from tacitus.scale.errors import ShardError
-from tacitus.store import CodedArticle
+from tacitus.store import CodedArticle, CodedRows
+from tacitus.store.db import ARTICLE_ROW_SCHEMA, EVENT_ROW_SCHEMA
 
 SUFFIX = ".parquet"
-
-_ARTICLE = pa.struct(
-    [
-        ("id", pa.string()),
-        ("text", pa.string()),
-        ("published", pa.date32()),
-        ("url", pa.string()),
-        ("outlet", pa.string()),
-        ("title", pa.string()),
-        ("source_file", pa.string()),
-        ("position", pa.string()),
-    ]
-)
 
 _REJECT = pa.struct(
     [
@@ -60,45 +51,67 @@ _REJECT = pa.struct(
     ]
 )
 
-#: A row is a coded article (`article`, `coder_version`, `events`) or a reject (`reject`).
+#: A row is a coded article (its `articles` row and its `events` rows, as the store takes
+#: them) or a reject (`reject`).
 SHARD_SCHEMA = pa.schema(
     [
-        ("article", _ARTICLE),
-        ("coder_version", pa.string()),
-        ("events", pa.list_(pa.string())),
+        ("article", pa.struct(list(ARTICLE_ROW_SCHEMA))),
+        ("events", pa.list_(pa.struct(list(EVENT_ROW_SCHEMA)))),
         ("reject", _REJECT),
     ]
 )
 
+#: Changes whenever SHARD_SCHEMA does, so that a shard left by an older Tacitus is named
+#: differently (and coded again) rather than misread.
+SHARD_FORMAT = "rows-1"
+
 
 def shard_name(coder_identity: str, articles: Sequence[Article]) -> str:
     """The file name of the shard that coding `articles` with this coder produces."""
-    digest = hashlib.sha256(coder_identity.encode("utf-8"))
+    digest = hashlib.sha256(f"{SHARD_FORMAT} {coder_identity}".encode())
     for article in articles:
         fields = json.dumps(article.to_dict(), sort_keys=True, ensure_ascii=False)
         digest.update(b"\n" + fields.encode("utf-8"))
     return digest.hexdigest()[:40] + SUFFIX
 
 
-def _article_row(coded: CodedArticle) -> dict[str, Any]:
-    events = [json.dumps(e.to_dict(), ensure_ascii=False) for e in coded.events]
-    return {
-        "article": dataclasses.asdict(coded.article),
-        "coder_version": coded.coder_version,
-        "events": events,
-        "reject": None,
-    }
+def _shard_table(rows: CodedRows, rejects: Sequence[Reject]) -> pa.Table:
+    """One shard row per article, holding its events' rows as a list, then one per reject.
 
-
-def _reject_row(reject: Reject) -> dict[str, Any]:
-    row = dataclasses.asdict(reject)
-    return {"article": None, "coder_version": None, "events": None, "reject": row}
+    `CodedRows` lists each article's events together, in the articles' order, so each
+    article's list is the next run of as many events as it has.
+    """
+    keys = rows.articles.column("doc_key").to_pylist()
+    counts = Counter(rows.events.column("doc_key").to_pylist())
+    offsets = list(itertools.accumulate((counts[key] for key in keys), initial=0))
+    events = pa.StructArray.from_arrays(
+        [column.combine_chunks() for column in rows.events.columns], fields=list(EVENT_ROW_SCHEMA)
+    )
+    articles = pa.StructArray.from_arrays(
+        [column.combine_chunks() for column in rows.articles.columns],
+        fields=list(ARTICLE_ROW_SCHEMA),
+    )
+    coded = pa.Table.from_arrays(
+        [
+            articles,
+            pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), events),
+            pa.nulls(len(keys), _REJECT),
+        ],
+        schema=SHARD_SCHEMA,
+    )
+    refused = pa.Table.from_pylist(
+        [{"article": None, "events": None, "reject": dataclasses.asdict(r)} for r in rejects],
+        schema=SHARD_SCHEMA,
+    )
+    return pa.concat_tables([coded, refused])
 
 
 def write_shard(path: Path, coded: Sequence[CodedArticle], rejects: Sequence[Reject]) -> None:
-    """Write a shard atomically: to a temporary file beside `path`, then renamed onto it."""
-    rows = [_article_row(c) for c in coded] + [_reject_row(r) for r in rejects]
-    table = pa.Table.from_pylist(rows, schema=SHARD_SCHEMA)
+    """Write a shard atomically: to a temporary file beside `path`, then renamed onto it.
+
+    The worker builds the store's rows here, so that the client merging the shard only
+    inserts them (tacitus.store.CodedRows)."""
+    table = _shard_table(CodedRows.of(coded), rejects)
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
         pq.write_table(table, temporary)
@@ -107,20 +120,18 @@ def write_shard(path: Path, coded: Sequence[CodedArticle], rejects: Sequence[Rej
         temporary.unlink(missing_ok=True)
 
 
-def read_shard(path: Path) -> tuple[list[CodedArticle], list[Reject]]:
-    """The coded articles and rejects a shard holds, as `Store.write_batch` takes them."""
+def read_shard(path: Path) -> tuple[CodedRows, list[Reject]]:
+    """The coded rows and rejects a shard holds, as `Store.write_rows` takes them."""
     try:
-        rows = pq.read_table(path, schema=SHARD_SCHEMA).to_pylist()
+        table = pq.read_table(path, schema=SHARD_SCHEMA)
     except (OSError, pa.ArrowException) as error:
         raise ShardError(
             f"{path}: not a readable Tacitus shard ({error}); delete it and run again"
         ) from error
-    coded: list[CodedArticle] = []
-    rejects: list[Reject] = []
-    for row in rows:
-        if row["reject"] is not None:
-            rejects.append(Reject(**row["reject"]))
-            continue
-        events = [EventRecord.from_dict(json.loads(text)) for text in row["events"]]
-        coded.append(CodedArticle(Article(**row["article"]), events, row["coder_version"]))
-    return coded, rejects
+    coded = table.filter(pc.is_valid(table["article"]))
+    rows = CodedRows(
+        pa.Table.from_struct_array(coded["article"]),
+        pa.Table.from_struct_array(pc.list_flatten(coded["events"])),
+    )
+    refused = table.filter(pc.is_null(table["article"]))["reject"].to_pylist()
+    return rows, [Reject(**row) for row in refused]

@@ -29,6 +29,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from tacitus.records import ActorRef, Article, EventRecord, Reject
 from tacitus.store.schema import check_version, migrate, scalar
@@ -168,6 +169,11 @@ REJECT_SCHEMA = pa.schema(
     ]
 )
 
+#: The rows of coded articles and their events as a coder hands them over (`CodedRows`): the
+#: tables' columns minus those the store fills in as it writes (when, and which run).
+ARTICLE_ROW_SCHEMA = pa.schema([f for f in ARTICLE_SCHEMA if f.name not in ("coded_at", "run_id")])
+EVENT_ROW_SCHEMA = pa.schema([f for f in EVENT_SCHEMA if f.name != "coded_at"])
+
 #: The columns that hold an `EventRecord`'s own fields, in its field order.
 RECORD_COLUMNS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(EventRecord))
 
@@ -205,8 +211,52 @@ def _first(refs: Sequence[ActorRef], attr: str) -> str | None:
     return value
 
 
+@dataclass(frozen=True)
+class CodedRows:
+    """Coded articles as `articles` and `events` rows (`ARTICLE_ROW_SCHEMA`,
+    `EVENT_ROW_SCHEMA`), each document once.
+
+    Why Arrow tables: whoever codes (a local or a Dask worker) also builds the rows, and the
+    process that writes, the one the whole run waits on, only inserts them.
+    """
+
+    articles: pa.Table
+    events: pa.Table
+
+    @classmethod
+    def of(cls, coded: Sequence[CodedArticle]) -> CodedRows:
+        """The rows of `coded`; a document repeated in it counts once (its first copy)."""
+        articles: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for item in coded:
+            key = doc_key(item.article)
+            if key in seen:
+                continue
+            seen.add(key)
+            articles.append(_article_row(key, item))
+            published = item.article.published
+            events.extend(
+                _event_row(key, n, record, published) for n, record in enumerate(item.events)
+            )
+        return cls(
+            pa.Table.from_pylist(articles, schema=ARTICLE_ROW_SCHEMA),
+            pa.Table.from_pylist(events, schema=EVENT_ROW_SCHEMA),
+        )
+
+    @classmethod
+    def concat(cls, parts: Sequence[CodedRows]) -> CodedRows:
+        """The rows of several parts together (their documents must differ)."""
+        if not parts:
+            return cls.of([])
+        return cls(
+            pa.concat_tables([p.articles for p in parts]),
+            pa.concat_tables([p.events for p in parts]),
+        )
+
+
 def _event_row(
-    key: str, ordinal: int, record: EventRecord, published: dt.date | None, now: dt.datetime
+    key: str, ordinal: int, record: EventRecord, published: dt.date | None
 ) -> dict[str, Any]:
     """An event record as one `events` row, with the first actor and recipient flattened."""
     row = {name: getattr(record, name) for name in RECORD_COLUMNS}
@@ -224,14 +274,11 @@ def _event_row(
         event_date=event_date(record, published),
         cameo_base=record.cameo_code[:3],
         cameo_root=record.cameo_code[:2],
-        coded_at=now,
     )
     return row
 
 
-def _article_row(
-    key: str, coded: CodedArticle, now: dt.datetime, run_id: int | None
-) -> dict[str, Any]:
+def _article_row(key: str, coded: CodedArticle) -> dict[str, Any]:
     article = coded.article
     row = {name: getattr(article, name) for name in ("id", "url", "outlet", "title", "text")}
     row.update(
@@ -240,9 +287,7 @@ def _article_row(
         source_file=article.source_file,
         position=article.position,
         text_hash=text_hash(article.text),
-        coded_at=now,
         coder_version=coded.coder_version,
-        run_id=run_id,
     )
     return row
 
@@ -350,14 +395,19 @@ class Store:
         ).fetchall()
         return {row[0] for row in rows}
 
-    def _insert(self, table: str, rows: list[dict[str, Any]], schema: pa.Schema) -> None:
-        if not rows:
+    def _insert(self, table: str, data: pa.Table, constants: dict[str, Any]) -> None:
+        """Insert `data` into `table`, with `constants` for the columns it lacks (named by
+        the store's own code, never by input); a reject already recorded is left as is."""
+        if not data.num_rows:
             return
         view = f"_batch_{table}"
-        self.conn.register(view, pa.Table.from_pylist(rows, schema=schema))
+        extra = "".join(f", ${name} AS {name}" for name in constants)
+        self.conn.register(view, data)
         try:
             verb = "INSERT OR IGNORE" if table == "rejects" else "INSERT"
-            self.conn.execute(f"{verb} INTO {table} BY NAME SELECT * FROM {view}")
+            self.conn.execute(
+                f"{verb} INTO {table} BY NAME SELECT *{extra} FROM {view}", constants
+            )
         finally:
             self.conn.unregister(view)
 
@@ -375,27 +425,27 @@ class Store:
         Articles whose key is already stored (or repeated within the batch) are skipped, so
         writing the same batch twice adds nothing the second time.
         """
+        return self.write_rows(CodedRows.of(coded), rejects, run_id)
+
+    def write_rows(
+        self, rows: CodedRows, rejects: Sequence[Reject] = (), run_id: int | None = None
+    ) -> BatchResult:
+        """`write_batch` for coded articles already turned into rows (see `CodedRows`)."""
+        keys = rows.articles.column("doc_key").to_pylist()
+        if len(set(keys)) != len(keys):
+            raise ValueError("one write holds a document twice: its events would be mixed")
         now = utc_now()
         with self._transaction():
-            stored = self.existing_keys(doc_key(c.article) for c in coded)
-            articles: list[dict[str, Any]] = []
-            events: list[dict[str, Any]] = []
-            for item in coded:
-                key = doc_key(item.article)
-                if key in stored:
-                    continue
-                stored.add(key)
-                articles.append(_article_row(key, item, now, run_id))
-                published = item.article.published
-                events.extend(
-                    _event_row(key, n, record, published, now)
-                    for n, record in enumerate(item.events)
-                )
+            articles, events = rows.articles, rows.events
+            if stored := self.existing_keys(keys):
+                held = pa.array(sorted(stored), pa.string())
+                articles = articles.filter(pc.invert(pc.is_in(articles["doc_key"], held)))
+                events = events.filter(pc.invert(pc.is_in(events["doc_key"], held)))
+            self._insert("articles", articles, {"coded_at": now, "run_id": run_id})
+            self._insert("events", events, {"coded_at": now})
             reject_rows = _reject_rows(rejects, now, run_id)
-            self._insert("articles", articles, ARTICLE_SCHEMA)
-            self._insert("events", events, EVENT_SCHEMA)
-            self._insert("rejects", reject_rows, REJECT_SCHEMA)
-        return BatchResult(len(articles), len(events), len(reject_rows))
+            self._insert("rejects", reject_rows, {})
+        return BatchResult(articles.num_rows, events.num_rows, reject_rows.num_rows)
 
     def replace_events(
         self,
@@ -416,14 +466,15 @@ class Store:
                 if key in present:
                     published = item.article.published
                     events.extend(
-                        _event_row(key, n, record, published, now)
+                        _event_row(key, n, record, published)
                         for n, record in enumerate(item.events)
                     )
             done = sorted(present)
             self.conn.execute(
                 "DELETE FROM events WHERE doc_key IN (SELECT unnest(?::VARCHAR[]))", [done]
             )
-            self._insert("events", events, EVENT_SCHEMA)
+            table = pa.Table.from_pylist(events, schema=EVENT_ROW_SCHEMA)
+            self._insert("events", table, {"coded_at": now})
             self.conn.executemany(
                 "UPDATE articles SET coded_at = ?, coder_version = ? WHERE doc_key = ?",
                 [
@@ -432,7 +483,7 @@ class Store:
                     if key in present
                 ],
             )
-            self._insert("rejects", _reject_rows(rejects, now, run_id), REJECT_SCHEMA)
+            self._insert("rejects", _reject_rows(rejects, now, run_id), {})
         return len(events)
 
     def iter_articles(self, batch_size: int = 500) -> Iterator[list[Article]]:
@@ -592,6 +643,13 @@ class RunStore:
         with self.session() as store:
             return store.write_batch(coded, rejects, run_id)
 
+    def write_rows(
+        self, rows: CodedRows, rejects: Sequence[Reject] = (), run_id: int | None = None
+    ) -> BatchResult:
+        """`Store.write_rows`, in a session of its own."""
+        with self.session() as store:
+            return store.write_rows(rows, rejects, run_id)
+
     def replace_events(
         self,
         coded: Sequence[CodedArticle],
@@ -623,16 +681,15 @@ class RunStore:
             store.finish_run(run_id, status, counts)
 
 
-def _reject_rows(
-    rejects: Sequence[Reject], now: dt.datetime, run_id: int | None
-) -> list[dict[str, Any]]:
+def _reject_rows(rejects: Sequence[Reject], now: dt.datetime, run_id: int | None) -> pa.Table:
     """Reject rows, one per (file, position, reason): a re-run re-reading them adds none."""
     unique = {(r.file, r.position or "", r.reason): r for r in rejects}
-    return [
+    rows = [
         {"file": f, "position": p, "reason": why, "doc_id": r.doc_id}
         | {"seen_at": now, "run_id": run_id}
         for (f, p, why), r in unique.items()
     ]
+    return pa.Table.from_pylist(rows, schema=REJECT_SCHEMA)
 
 
 class _Transaction:
