@@ -637,8 +637,8 @@ class Coder:
             if first is not None and actor.cameo.startswith("---") and not \
                     first.cameo.startswith("---"):
                 actor = _inherit_owner(actor, first, conjunct, mentions)
-            home = state.home_country() if self.options.document_country else None
-            if actor.cameo.startswith("---") and home:
+            if actor.cameo.startswith("---") and self.options.document_country and \
+                    (home := state.home_country()):
                 actor = dataclasses.replace(actor, cameo=home + actor.cameo[3:],
                                             origins=(*actor.origins, "document country"))
             first = first or actor

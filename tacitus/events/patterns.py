@@ -356,9 +356,16 @@ class _Index:
                 self.by_word.setdefault(key, []).append(number)
 
     def candidates(self, present: frozenset[str]) -> list[Pattern]:
+        """Patterns that may match words `present`, in their listed order. Walks whichever
+        is shorter: most entries key a handful of words, a clause holds dozens of forms."""
         numbers = set(self.always)
-        for word in present:
-            numbers.update(self.by_word.get(word, ()))
+        if len(self.by_word) < len(present):
+            for word, keyed in self.by_word.items():
+                if word in present:
+                    numbers.update(keyed)
+        else:
+            for word in present:
+                numbers.update(self.by_word.get(word, ()))
         return [self.patterns[n] for n in sorted(numbers)]
 
 
