@@ -123,16 +123,17 @@ def resolve_event_date(sentence: Span, trigger: Token, published: dt.date | None
         published = published.date()
     if published is not None and published.year not in _YEAR_RANGE:
         published = None  # an absurd publication date (year 1, 9999) dates nothing
-    chain = anchors(trigger)
-    direction: Direction = "future" if _is_future(chain) else "past"
     if mentions is None:
         mentions = date_mentions(sentence, entities)
-    for expression in _candidates(mentions, chain):
-        date = resolve_expression(expression.text, published, direction)
-        if date is not None:
-            return DateResolution(
-                date, "text", expression.text, expression.start_char, expression.end_char
-            )
+    if mentions:  # most sentences name no date: no clause to walk
+        chain = anchors(trigger)
+        direction: Direction = "future" if _is_future(chain) else "past"
+        for expression in _candidates(mentions, chain):
+            date = resolve_expression(expression.text, published, direction)
+            if date is not None:
+                return DateResolution(
+                    date, "text", expression.text, expression.start_char, expression.end_char
+                )
     if published is None:
         return DateResolution(None, "none")
     return DateResolution(published.isoformat(), "publication")
