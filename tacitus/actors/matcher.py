@@ -54,15 +54,32 @@ class CodedActor:
 _FUNCTION_POS = frozenset({"PRON", "DET", "AUX", "ADP", "SCONJ", "CCONJ", "PART"})
 
 
-def _token_matches(word: str, text: str, token: Token, exact: bool) -> bool:
-    """Does dictionary `word` name `token` (whose upper-cased text is `text`)?"""
+class _Nominals:
+    """Upper-cased lemmas of a sentence's nouns ("" for other words), read only for the
+    tokens a dictionary entry asks about, once each: many entries share a first word."""
+
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        self.tokens = tokens
+        self.lemmas: dict[int, str] = {}
+
+    def lemma(self, at: int) -> str:
+        found = self.lemmas.get(at)
+        if found is None:
+            token = self.tokens[at]
+            found = token.lemma_.upper() if token.pos_ in ("NOUN", "PROPN") else ""
+            self.lemmas[at] = found
+        return found
+
+
+def _token_matches(word: str, text: str, exact: bool, nominals: _Nominals, at: int) -> bool:
+    """Does dictionary `word` name token `at` (whose upper-cased text is `text`)?"""
     if text == word:
         return True
     if exact:
         return False
     if len(word) >= 4 and text.startswith(word) and text[len(word) :] in _INFLECTIONS:
         return True
-    return token.pos_ in ("NOUN", "PROPN") and token.lemma_.upper() == word
+    return nominals.lemma(at) == word
 
 
 class ActorMatcher:
@@ -92,6 +109,7 @@ class ActorMatcher:
         `tokens` are the sentence's tokens when the caller has them already."""
         tokens = list(sentence) if tokens is None else tokens
         uppers = [token.text.upper() for token in tokens]
+        nominals = _Nominals(tokens)
         found: list[Mention] = []
         at = 0
         while at < len(tokens):
@@ -99,7 +117,7 @@ class ActorMatcher:
             if upper not in self._first_words and upper[:4] not in self._stems:
                 at += 1  # most words start no entry
                 continue
-            hit = self._match_at(tokens, uppers, at, day)
+            hit = self._match_at(tokens, uppers, nominals, at, day)
             if hit is None:
                 at += 1
                 continue
@@ -107,8 +125,8 @@ class ActorMatcher:
             at = hit.end - sentence.start
         return found
 
-    def _match_at(self, tokens: Sequence[Token], uppers: list[str], at: int, day: dt.date | None
-                  ) -> Mention | None:
+    def _match_at(self, tokens: Sequence[Token], uppers: list[str], nominals: _Nominals,
+                  at: int, day: dt.date | None) -> Mention | None:
         """The longest entry starting at `tokens[at]` (positions are sentence-relative)."""
         upper = uppers[at]
         actors = self._actors.get(upper, ())
@@ -116,17 +134,19 @@ class ActorMatcher:
         agents = self._agents.get(upper, ())
         token = tokens[at]
         index = token.i
+        # "us", "who", "it" are words, not the US, the WHO or IT
+        function_word = token.pos_ in _FUNCTION_POS and token.is_lower
         best: Mention | None = None
         for entry in [*actors, *stems]:
             size = len(entry.words)
             if at + size > len(tokens) or (best and size <= best.end - best.start):
                 continue
-            if size == 1 and token.pos_ in _FUNCTION_POS and token.is_lower:
-                continue  # "us", "who", "it" are words, not the US, the WHO or IT
+            if size == 1 and function_word:
+                continue
             last = size - 1
             if all(
-                _token_matches(word, uppers[at + offset], tokens[at + offset],
-                               entry.exact or offset < last)
+                _token_matches(word, uppers[at + offset], entry.exact or offset < last,
+                               nominals, at + offset)
                 for offset, word in enumerate(entry.words)
             ):
                 code = entry.code_on(day)
@@ -137,7 +157,7 @@ class ActorMatcher:
             if at + size > len(tokens) or (best and size <= best.end - best.start):
                 continue
             if all(
-                _token_matches(word, uppers[at + offset], tokens[at + offset], True)
+                _token_matches(word, uppers[at + offset], True, nominals, at + offset)
                 for offset, word in enumerate(agent.words)
             ):
                 best = Mention(index, index + size, agent.code, agent.origin, "agent", True,
