@@ -127,6 +127,7 @@ class ActorMatcher:
             if all(
                 _token_matches(word, uppers[at + offset], tokens[at + offset],
                                entry.exact or offset < last)
+                and not (offset in entry.cased and tokens[at + offset].is_lower)
                 for offset, word in enumerate(entry.words)
             ):
                 code = entry.code_on(day)
