@@ -533,3 +533,19 @@ def test_a_crosswalk_code_outside_gdelt_gets_its_plover_type_and_root_class() ->
         "COERCE", "cyber", 4, None)
     private = describe_code("345")  # a PETRARCH test dictionary's private code: no meaning
     assert (private.event, private.quad_class) == (None, None)
+
+
+# --- adjectival participles (tacitus/events/predicates.py) ----------------------------------
+
+
+@pytest.mark.parametrize(("text", "word", "predicate"), [
+    ("Medics reached the attacked convoy near Mombasa.", "attacked", False),
+    ("Kenyan police freed the released hostages.", "released", False),
+    ("Rebels attacked the convoy near Mombasa.", "attacked", True),
+])
+def test_an_adjectival_participle_is_no_event(coder: Coder, text: str, word: str,
+                                              predicate: bool) -> None:
+    """"The attacked convoy", "the ousted president": the participle describes the noun;
+    the event it names happened before and is not reported here."""
+    token = next(t for t in coder.nlp(text) if t.lower_ == word)
+    assert bool(coder.predicates.entries(token)) is predicate

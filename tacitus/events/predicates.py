@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from spacy.tokens import Token
 
 from tacitus.dictionaries.model import Dictionaries, PredicateEntry
+from tacitus.events.arguments import misparsed_object
 
 _VERB_TAGS = ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ")
 _NOT_PREDICATES = frozenset({"be", "have", "do"})
@@ -41,6 +42,8 @@ class PredicateIndex:
             return []  # most tokens: no dictionary work at all
         if pos == "AUX" and token.lemma_.lower() in _NOT_PREDICATES:
             return []
+        if token.dep_ == "amod" and token.tag_ == "VBN" and misparsed_object(token) is None:
+            return []  # "the ousted president", "banned outfits": a description, no event
         is_verb = pos == "VERB" or token.tag_ in _VERB_TAGS
         is_noun = pos in ("NOUN", "PROPN")
         table = self._verbs if is_verb else self._nouns if is_noun else None
