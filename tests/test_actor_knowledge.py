@@ -495,3 +495,24 @@ def test_acronyms_and_person_names_are_marked_cased() -> None:
     assert entries[("NATO",)].cased == frozenset({0})
     assert entries[("RICE",)].cased == frozenset({0})
     assert entries[("FRANCE",)].cased == frozenset()  # a country is matched however written
+
+
+@pytest.mark.parametrize(
+    ("text", "absent", "kept"),
+    [
+        # the only country named is the envoy's: the minister is not that country's
+        ("Interior Minister Juhan Kask threatened to expel the Belarusian consul.", {"BLRGOV"},
+         set()),
+        # the document's other country leads once the envoy's is set aside
+        ("Kenya and Uganda held talks on Monday. Protesters later stormed the Ugandan embassy.",
+         {"UGACVL"}, {"KENCVL"}),
+        # a domestic target keeps the document's country
+        ("Zambian unions met on Monday. The president reneged on his promise to the Zambian "
+         "people.", set(), {"ZMBGOV"}),
+    ],
+)
+def test_the_document_country_is_not_the_envoys(coder: Coder, text: str, absent: set[str],
+                                                kept: set[str]) -> None:
+    sources = {actor.cameo for record in coder.code_text(text, dt.date(2010, 3, 1))
+               for actor in record.actor}
+    assert absent.isdisjoint(sources) and kept <= sources, sources

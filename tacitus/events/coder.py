@@ -200,9 +200,11 @@ class _DocState:
     #: People and works the document has introduced (`tacitus.actors.roster`).
     roster: Roster = field(default_factory=Roster)
 
-    def home_country(self) -> str | None:
-        """The country the document is about so far, if one clearly leads."""
-        ranked = self.countries.most_common(2)
+    def home_country(self, excluding: frozenset[str] = frozenset()) -> str | None:
+        """The country the document is about so far, if one clearly leads (`excluding` the
+        countries that may not be the answer)."""
+        ranked = [(country, count) for country, count in self.countries.most_common()
+                  if country not in excluding][:2]
         if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
             return None
         return ranked[0][0]
@@ -553,6 +555,7 @@ class Coder:
             sources, targets = _apply_slots(match, subjects, sources, targets, predicate.doc,
                                             mentions,
                                             lambda h: self._actors_of([h], mentions, state))
+        sources = _not_the_targets_country(predicate, sources, targets, mentions, state)
         source_codes = {s.cameo for s in sources}
         targets = [t for t in targets if t.cameo not in source_codes or len(sources) > 1
                    or _other_person(t, sources)]
@@ -898,6 +901,37 @@ def _country_of(code: str) -> str | None:
     if len(head) < 3 or not head.isalpha() or not head.isupper():
         return None
     return None if actor_type_plover_code(head) or actor_type_sector(head) else head
+
+
+def _not_the_targets_country(predicate: Token, sources: list[CodedActor],
+                             targets: list[CodedActor], mentions: list[Mention],
+                             state: _DocState) -> list[CodedActor]:
+    """A source that took the document's country must not take the country of a foreign envoy
+    or embassy the event is about (its target, or one in its own phrases): in "Defence Minister
+    Tamm threatened to expel the Russian attache" the minister is not Russia's. Such a source
+    takes the next leading country, else stays unnamed. Only envoys: most events with a target
+    of the same country as the document's are domestic ("reneged on his promise to the Zambian
+    people")."""
+    if not any("document country" in s.origins for s in sources):
+        return sources
+    doc = predicate.doc
+    envoys = word_set("envoys")
+    positions = {t.i for t in _complement_region(predicate)}
+    countries = frozenset(
+        c for code, head in [*((t.cameo, doc[t.head]) for t in targets),
+                             *((m.code, phrase_head(doc[m.end - 1])) for m in mentions
+                               if not m.agent and m.start in positions)]
+        if head.lemma_.lower() in envoys and (c := _country_of(code)))
+    kept: list[CodedActor] = []
+    for source in sources:
+        if "document country" in source.origins and source.cameo[:3] in countries:
+            home = state.home_country(countries)
+            origins = source.origins if home else tuple(
+                o for o in source.origins if o != "document country")
+            source = dataclasses.replace(source, cameo=(home or "---") + source.cameo[3:],
+                                         origins=origins)
+        kept.append(source)
+    return kept
 
 
 def _named(actors: list[CodedActor]) -> list[CodedActor]:
