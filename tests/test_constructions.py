@@ -22,6 +22,8 @@ VERBS = """
 predicates:
   - verb: attack
     code: "190"
+  - verb: assault
+    code: "1821"
   - verb: block
     code: "---"
     patterns:
@@ -542,6 +544,8 @@ def test_a_crosswalk_code_outside_gdelt_gets_its_plover_type_and_root_class() ->
     ("Medics reached the attacked convoy near Mombasa.", "attacked", False),
     ("Kenyan police freed the released hostages.", "released", False),
     ("Rebels attacked the convoy near Mombasa.", "attacked", True),
+    # a verb the parser took for a modifier keeps its own subject
+    ("Ugandan soldiers sexually assaulted female protesters.", "assaulted", True),
 ])
 def test_an_adjectival_participle_is_no_event(coder: Coder, text: str, word: str,
                                               predicate: bool) -> None:
