@@ -48,6 +48,8 @@ predicates:
     code: "163"
   - verb: allow
     code: "080"
+    patterns:
+      - {match: "* monitors", code: "0862"}
   - verb: stop
     code: "---"
   - verb: comment
@@ -553,3 +555,10 @@ def test_an_adjectival_participle_is_no_event(coder: Coder, text: str, word: str
     the event it names happened before and is not reported here."""
     token = next(t for t in coder.nlp(text) if t.lower_ == word)
     assert bool(coder.predicates.entries(token)) is predicate
+
+
+def test_an_infinitive_parsed_as_ccomp_is_in_the_complement(coder: Coder) -> None:
+    """"Kenya allowed Ugandan monitors to inspect ...": spaCy makes "to inspect" a ccomp with
+    its own subject; the pattern still reaches the monitors."""
+    assert ("0862", "KEN", "UGA") in code(
+        coder, "Kenya allowed Ugandan monitors to inspect the polling stations.")

@@ -808,9 +808,12 @@ def _own_region(predicate: Token) -> list[Token]:
 
 
 def _complement_region(predicate: Token, own: list[Token] | None = None) -> list[Token]:
-    """The own region plus to-infinitive complements ("vowed to wage war on ...")."""
+    """The own region plus to-infinitive complements ("vowed to wage war on ...", and "allowed
+    the inspectors to visit ...", where spaCy often makes the infinitive a `ccomp`)."""
     spans = [(c.left_edge.i, c.right_edge.i) for c in predicate.children
-             if c.dep_ in ("xcomp", "advcl") and any(a.lower_ == "to" for a in c.children)]
+             if (c.dep_ in ("xcomp", "advcl") and any(a.lower_ == "to" for a in c.children))
+             or (c.dep_ == "ccomp" and any(a.dep_ == "aux" and a.lower_ == "to"
+                                           for a in c.children))]
     own = own if own is not None else _own_region(predicate)
     if not spans:
         return own
