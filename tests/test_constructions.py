@@ -24,6 +24,10 @@ predicates:
     code: "190"
   - verb: assault
     code: "1821"
+  - verb: sign
+    code: "---"
+    patterns:
+      - {match: "% * accord", code: "057"}
   - verb: block
     code: "---"
     patterns:
@@ -562,3 +566,15 @@ def test_an_infinitive_parsed_as_ccomp_is_in_the_complement(coder: Coder) -> Non
     its own subject; the pattern still reaches the monitors."""
     assert ("0862", "KEN", "UGA") in code(
         coder, "Kenya allowed Ugandan monitors to inspect the polling stations.")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Kenyan and Ugandan troops attacked the village.",
+     {("190", "KENMIL", ""), ("190", "UGAMIL", "")}),
+    # each country is a member of a compound subject, as a "%" pattern asks
+    ("Ghanaian and Togolese officials signed an accord on Monday.",
+     {("057", "GHAGOV", "TGOGOV"), ("057", "TGOGOV", "GHAGOV")}),
+])
+def test_conjoined_nationality_adjectives_are_each_sources(
+        coder: Coder, text: str, expected: set[tuple[str, str, str]]) -> None:
+    assert code(coder, text) == expected

@@ -76,6 +76,9 @@ _STATEMENT = "010"
 _REFUSAL_ORIGIN = "tacitus/data/language/refusal.yaml"
 _SPEECH_ORIGIN = "tacitus/data/language/speech.yaml (demanding_speech_verbs)"
 _PLURAL_TAGS = ("NNS", "NNPS")
+#: Modifier links through which a list names several owners ("Arnor and Gondor leaders",
+#: "Chilean and Peruvian officials", "Arnor and Gondor's envoys").
+_LISTING_MODIFIERS = ("nmod", "compound", "poss", "amod")
 _MATERIAL_CONFLICT = 4  # CAMEO quad class of force posture, coercion and violence
 _UNIDENTIFIED = "---UAF"  # an unidentified armed force, as "gunmen" are coded
 
@@ -455,7 +458,7 @@ class Coder:
             return _default_entry(entries), None  # a third of the entries: no regions to read
         before = _subject_region(predicate)
         heads = frozenset(h.i for c in arguments.subject_heads(predicate)
-                          for h in conjuncts(c))
+                          for h in [*conjuncts(c), *_listed_heads(c)])
         own = _own_region(predicate)
         complement = _complement_region(predicate, own)
         for after in (own, complement) if complement is not own else (own,):
@@ -1035,9 +1038,10 @@ def _named_in_apposition(head: Token, mentions: list[Mention]) -> CodedActor | N
 
 
 def _listed_modifiers(head: Token, mentions: list[Mention]) -> list[CodedActor]:
-    """"Eriadori and Calenardhon leaders": a coordinated modifier names several actors."""
+    """"Eriadori and Calenardhon leaders", "French and Egyptian warships": a coordinated
+    modifier names several actors."""
     for child in head.children:
-        if child.dep_ not in ("nmod", "compound", "poss") or not any(
+        if child.dep_ not in _LISTING_MODIFIERS or not any(
             c.dep_ == "conj" for c in child.children
         ):
             continue
@@ -1053,6 +1057,15 @@ def _listed_modifiers(head: Token, mentions: list[Mention]) -> list[CodedActor]:
             result.append(CodedActor(own[0].code, head.i, own[0].start, own[0].end,
                                      (own[0].origin,), own[0].kind))
         return result
+    return []
+
+
+def _listed_heads(head: Token) -> list[Token]:
+    """The coordinated modifiers of a head ("Chilean and Peruvian officials"): each is a
+    member of a compound subject, as `%` patterns ask."""
+    for child in head.children:
+        if child.dep_ in _LISTING_MODIFIERS and any(c.dep_ == "conj" for c in child.children):
+            return conjuncts(child)
     return []
 
 
