@@ -516,3 +516,17 @@ def test_the_document_country_is_not_the_envoys(coder: Coder, text: str, absent:
     sources = {actor.cameo for record in coder.code_text(text, dt.date(2010, 3, 1))
                for actor in record.actor}
     assert absent.isdisjoint(sources) and kept <= sources, sources
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "not_country"),
+    [
+        # a people named with the state it lives in belongs to that state
+        ("The Albanians of southern Macedonia demanded more autonomy.", "MKD", "ALB"),
+        ("Serbs of Kosovo rejected the plan.", "XKX", "SRB"),
+    ],
+)
+def test_a_people_of_a_state_takes_that_state(coder: Coder, text: str, country: str,
+                                              not_country: str) -> None:
+    sources = _source_countries(coder, text)
+    assert country in sources and not_country not in sources, sources
