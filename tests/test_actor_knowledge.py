@@ -462,3 +462,71 @@ def test_empty_file_and_plover_fields_of_a_user_file(tmp_path: Path) -> None:
     assert load_plover_fields(orgs) == {"NGOXYZ": PloverActor("NGO", "MED")}
     (entry,) = load_actor_yaml(orgs).actors
     assert (entry.words, entry.kind, entry.origin) == (("XYZ", "AID"), "igo", "orgs.yaml:0")
+
+
+def _all_codes(coder: Coder, text: str, day: dt.date) -> set[str]:
+    return {actor.cameo for record in coder.code_text(text, day)
+            for actor in [*record.actor, *record.recipient]}
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        # a person's surname or an acronym written in lower case is a common word
+        ("Kenyan farmers accused rice importers of hoarding stocks.", "USA"),
+        ("Ugandan traders protested against the ban on fuel imports.", "IGOUNO"),
+    ],
+)
+def test_lower_case_words_are_not_names(coder: Coder, text: str, absent: str) -> None:
+    codes = _all_codes(coder, text, dt.date(2008, 5, 1))
+    assert not any(code.startswith(absent) for code in codes), codes
+
+
+def test_names_and_role_nouns_match_as_written(coder: Coder) -> None:
+    day = dt.date(2008, 5, 1)
+    assert "USAGOV" in _all_codes(coder, "Rice criticised the Venezuelan government.", day)
+    assert any(c.startswith("IGOUNO") for c in
+               _all_codes(coder, "Ban Ki-moon urged the Sudanese army to halt the raids.", day))
+    assert "KENCOP" in _all_codes(coder, "Kenyan police arrested two opposition lawmakers.", day)
+
+
+def test_acronyms_and_person_names_are_marked_cased() -> None:
+    entries = {entry.words: entry for entry in load_builtin_actors().actors}
+    assert entries[("NATO",)].cased == frozenset({0})
+    assert entries[("RICE",)].cased == frozenset({0})
+    assert entries[("FRANCE",)].cased == frozenset()  # a country is matched however written
+
+
+@pytest.mark.parametrize(
+    ("text", "absent", "kept"),
+    [
+        # the only country named is the envoy's: the minister is not that country's
+        ("Interior Minister Juhan Kask threatened to expel the Belarusian consul.", {"BLRGOV"},
+         set()),
+        # the document's other country leads once the envoy's is set aside
+        ("Kenya and Uganda held talks on Monday. Protesters later stormed the Ugandan embassy.",
+         {"UGACVL"}, {"KENCVL"}),
+        # a domestic target keeps the document's country
+        ("Zambian unions met on Monday. The president reneged on his promise to the Zambian "
+         "people.", set(), {"ZMBGOV"}),
+    ],
+)
+def test_the_document_country_is_not_the_envoys(coder: Coder, text: str, absent: set[str],
+                                                kept: set[str]) -> None:
+    sources = {actor.cameo for record in coder.code_text(text, dt.date(2010, 3, 1))
+               for actor in record.actor}
+    assert absent.isdisjoint(sources) and kept <= sources, sources
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "not_country"),
+    [
+        # a people named with the state it lives in belongs to that state
+        ("The Albanians of southern Macedonia demanded more autonomy.", "MKD", "ALB"),
+        ("Serbs of Kosovo rejected the plan.", "XKX", "SRB"),
+    ],
+)
+def test_a_people_of_a_state_takes_that_state(coder: Coder, text: str, country: str,
+                                              not_country: str) -> None:
+    sources = _source_countries(coder, text)
+    assert country in sources and not_country not in sources, sources

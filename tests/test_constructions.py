@@ -22,6 +22,12 @@ VERBS = """
 predicates:
   - verb: attack
     code: "190"
+  - verb: assault
+    code: "1821"
+  - verb: sign
+    code: "---"
+    patterns:
+      - {match: "% * accord", code: "057"}
   - verb: block
     code: "---"
     patterns:
@@ -46,6 +52,8 @@ predicates:
     code: "163"
   - verb: allow
     code: "080"
+    patterns:
+      - {match: "* monitors", code: "0862"}
   - verb: stop
     code: "---"
   - verb: comment
@@ -533,3 +541,40 @@ def test_a_crosswalk_code_outside_gdelt_gets_its_plover_type_and_root_class() ->
         "COERCE", "cyber", 4, None)
     private = describe_code("345")  # a PETRARCH test dictionary's private code: no meaning
     assert (private.event, private.quad_class) == (None, None)
+
+
+# --- adjectival participles (tacitus/events/predicates.py) ----------------------------------
+
+
+@pytest.mark.parametrize(("text", "word", "predicate"), [
+    ("Medics reached the attacked convoy near Mombasa.", "attacked", False),
+    ("Kenyan police freed the released hostages.", "released", False),
+    ("Rebels attacked the convoy near Mombasa.", "attacked", True),
+    # a verb the parser took for a modifier keeps its own subject
+    ("Ugandan soldiers sexually assaulted female protesters.", "assaulted", True),
+])
+def test_an_adjectival_participle_is_no_event(coder: Coder, text: str, word: str,
+                                              predicate: bool) -> None:
+    """"The attacked convoy", "the ousted president": the participle describes the noun;
+    the event it names happened before and is not reported here."""
+    token = next(t for t in coder.nlp(text) if t.lower_ == word)
+    assert bool(coder.predicates.entries(token)) is predicate
+
+
+def test_an_infinitive_parsed_as_ccomp_is_in_the_complement(coder: Coder) -> None:
+    """"Kenya allowed Ugandan monitors to inspect ...": spaCy makes "to inspect" a ccomp with
+    its own subject; the pattern still reaches the monitors."""
+    assert ("0862", "KEN", "UGA") in code(
+        coder, "Kenya allowed Ugandan monitors to inspect the polling stations.")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Kenyan and Ugandan troops attacked the village.",
+     {("190", "KENMIL", ""), ("190", "UGAMIL", "")}),
+    # each country is a member of a compound subject, as a "%" pattern asks
+    ("Ghanaian and Togolese officials signed an accord on Monday.",
+     {("057", "GHAGOV", "TGOGOV"), ("057", "TGOGOV", "GHAGOV")}),
+])
+def test_conjoined_nationality_adjectives_are_each_sources(
+        coder: Coder, text: str, expected: set[tuple[str, str, str]]) -> None:
+    assert code(coder, text) == expected

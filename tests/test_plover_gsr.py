@@ -47,8 +47,10 @@ DEV = ("eval", "plover_gsr_dev", "PLOVER_GSR_dev.jsonl")
 # withheld permits, imposed restrictions: type hit 0.810 (145/179), source country 0.793
 # (142/179). Cyber attacks as COERCE 'cyber' (176) and widened freedoms as eased restrictions
 # (0811): type hit 0.821 (147/179), source country 0.799 (143/179).
-TYPE_HIT_FLOOR = 0.81
-SOURCE_COUNTRY_FLOOR = 0.78
+# Engine fixes (branch engine-fixes): conjoined nationality adjectives, peoples "of" a state:
+# type hit 0.827 (148/179), source country 0.804 (144/179).
+TYPE_HIT_FLOOR = 0.815
+SOURCE_COUNTRY_FLOOR = 0.79
 
 
 def _actor(code: str) -> ActorRef:

@@ -147,6 +147,7 @@ class ActorMatcher:
             if all(
                 _token_matches(word, uppers[at + offset], entry.exact or offset < last,
                                nominals, at + offset)
+                and not (offset in entry.cased and tokens[at + offset].is_lower)
                 for offset, word in enumerate(entry.words)
             ):
                 code = entry.code_on(day)
@@ -249,5 +250,15 @@ def _owner(head: Token, actors: list[Mention]) -> Mention | None:
     """Which named actor owns the phrase: one covering the head, else the leftmost."""
     for mention in actors:
         if mention.start <= head.i < mention.end:
-            return mention
+            return _state_lived_in(head, mention, actors) or mention
     return min(actors, key=lambda m: m.start) if actors else None
+
+
+def _state_lived_in(head: Token, people: Mention, actors: list[Mention]) -> Mention | None:
+    """"The Albanians of southern Serbia": a people named with the country it lives in
+    belongs to that country, not to the one its name comes from."""
+    if people.kind != "country" or head.tag_ not in ("NNS", "NNPS"):
+        return None
+    places = {t.i for prep in head.children if prep.dep_ == "prep" and prep.lower_ == "of"
+              for t in prep.subtree}
+    return next((m for m in actors if m.kind == "country" and m.start in places), None)

@@ -41,6 +41,8 @@ class ActorEntry:
 
     `kind` says what sort of name it is: `country`, `capital` (a seat of power: an actor only
     when it acts), `igo`, `group`, `person`, `other`. `sector` is the PLOVER sector when known.
+    `cased` are the positions of words that name the actor only when written with a capital
+    (a person's names, acronyms): lower-case "rice" or "ban" is a common word, not a name.
     """
 
     words: tuple[str, ...]
@@ -48,6 +50,7 @@ class ActorEntry:
     origin: str
     kind: str = "other"
     exact: bool = False
+    cased: frozenset[int] = frozenset()
 
     def code_on(self, day: dt.date | None) -> str | None:
         """The code for this date: the narrowest dated code that covers it, else the default.

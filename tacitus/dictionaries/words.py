@@ -13,8 +13,9 @@ _SEPARATORS = re.compile(r"[\s_]+")
 _INFIX_HYPHEN = re.compile(r"(?<=[^\W_])-(?=[^\W\d_])")
 
 
-def phrase_words(phrase: str) -> tuple[str, ...]:
-    """Split a phrase into upper-case words as spaCy would tokenise it."""
+def phrase_words(phrase: str, keep_case: bool = False) -> tuple[str, ...]:
+    """Split a phrase into upper-case words as spaCy would tokenise it (as written when
+    `keep_case`, for readers that need to know which words are capitalised)."""
     words: list[str] = []
     for chunk in _SEPARATORS.split(phrase.strip()):
         if not chunk:
@@ -24,14 +25,14 @@ def phrase_words(phrase: str) -> tuple[str, ...]:
         else:
             chunk_words = [chunk]
         for piece in chunk_words:
-            _add_piece(words, piece)
+            _add_piece(words, piece, keep_case)
     return tuple(words)
 
 
-def _add_piece(words: list[str], chunk: str) -> None:
+def _add_piece(words: list[str], chunk: str, keep_case: bool = False) -> None:
     """Append one whitespace-free chunk, split at infix hyphens like spaCy."""
     for index, part in enumerate(_INFIX_HYPHEN.split(chunk)):
         if index:
             words.append("-")
         if part:
-            words.append(part.upper())
+            words.append(part if keep_case else part.upper())

@@ -41,6 +41,8 @@ from tacitus.dictionaries.words import phrase_words
 
 _FULL_CODE = re.compile(r"^[A-Z]{3}(?:[A-Z]{3})*$")
 _PART_CODE = re.compile(r"^[A-Z]{3}$")
+#: An acronym as written in the data ("UN", "U.N.", "NATO"): a name only when capitalised.
+_ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,}$")
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,11 @@ class _Entry:
         words = phrase_words(name)
         if not words:
             raise self.error(f"name {name!r} has no words")
-        return ActorEntry(words=words, codes=codes, origin=self.origin, kind=kind, exact=True)
+        written = phrase_words(name, keep_case=True)
+        cased = frozenset(i for i, word in enumerate(written)
+                          if _ACRONYM.match(word) or (kind == "person" and word[:1].isupper()))
+        return ActorEntry(words=words, codes=codes, origin=self.origin, kind=kind, exact=True,
+                          cased=cased)
 
 
 _COUNTRY = frozenset({"code", "names", "historical", "adjectives", "capitals", "seats"})

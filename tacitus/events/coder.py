@@ -76,6 +76,9 @@ _STATEMENT = "010"
 _REFUSAL_ORIGIN = "tacitus/data/language/refusal.yaml"
 _SPEECH_ORIGIN = "tacitus/data/language/speech.yaml (demanding_speech_verbs)"
 _PLURAL_TAGS = ("NNS", "NNPS")
+#: Modifier links through which a list names several owners ("Arnor and Gondor leaders",
+#: "Chilean and Peruvian officials", "Arnor and Gondor's envoys").
+_LISTING_MODIFIERS = ("nmod", "compound", "poss", "amod")
 _MATERIAL_CONFLICT = 4  # CAMEO quad class of force posture, coercion and violence
 _UNIDENTIFIED = "---UAF"  # an unidentified armed force, as "gunmen" are coded
 
@@ -200,9 +203,11 @@ class _DocState:
     #: People and works the document has introduced (`tacitus.actors.roster`).
     roster: Roster = field(default_factory=Roster)
 
-    def home_country(self) -> str | None:
-        """The country the document is about so far, if one clearly leads."""
-        ranked = self.countries.most_common(2)
+    def home_country(self, excluding: frozenset[str] = frozenset()) -> str | None:
+        """The country the document is about so far, if one clearly leads (`excluding` the
+        countries that may not be the answer)."""
+        ranked = [(country, count) for country, count in self.countries.most_common()
+                  if country not in excluding][:2]
         if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
             return None
         return ranked[0][0]
@@ -453,7 +458,7 @@ class Coder:
             return _default_entry(entries), None  # a third of the entries: no regions to read
         before = _subject_region(predicate)
         heads = frozenset(h.i for c in arguments.subject_heads(predicate)
-                          for h in conjuncts(c))
+                          for h in [*conjuncts(c), *_listed_heads(c)])
         own = _own_region(predicate)
         complement = _complement_region(predicate, own)
         for after in (own, complement) if complement is not own else (own,):
@@ -553,6 +558,7 @@ class Coder:
             sources, targets = _apply_slots(match, subjects, sources, targets, predicate.doc,
                                             mentions,
                                             lambda h: self._actors_of([h], mentions, state))
+        sources = _not_the_targets_country(predicate, sources, targets, mentions, state)
         source_codes = {s.cameo for s in sources}
         targets = [t for t in targets if t.cameo not in source_codes or len(sources) > 1
                    or _other_person(t, sources)]
@@ -805,9 +811,12 @@ def _own_region(predicate: Token) -> list[Token]:
 
 
 def _complement_region(predicate: Token, own: list[Token] | None = None) -> list[Token]:
-    """The own region plus to-infinitive complements ("vowed to wage war on ...")."""
+    """The own region plus to-infinitive complements ("vowed to wage war on ...", and "allowed
+    the inspectors to visit ...", where spaCy often makes the infinitive a `ccomp`)."""
     spans = [(c.left_edge.i, c.right_edge.i) for c in predicate.children
-             if c.dep_ in ("xcomp", "advcl") and any(a.lower_ == "to" for a in c.children)]
+             if (c.dep_ in ("xcomp", "advcl") and any(a.lower_ == "to" for a in c.children))
+             or (c.dep_ == "ccomp" and any(a.dep_ == "aux" and a.lower_ == "to"
+                                           for a in c.children))]
     own = own if own is not None else _own_region(predicate)
     if not spans:
         return own
@@ -898,6 +907,37 @@ def _country_of(code: str) -> str | None:
     if len(head) < 3 or not head.isalpha() or not head.isupper():
         return None
     return None if actor_type_plover_code(head) or actor_type_sector(head) else head
+
+
+def _not_the_targets_country(predicate: Token, sources: list[CodedActor],
+                             targets: list[CodedActor], mentions: list[Mention],
+                             state: _DocState) -> list[CodedActor]:
+    """A source that took the document's country must not take the country of a foreign envoy
+    or embassy the event is about (its target, or one in its own phrases): in "Defence Minister
+    Tamm threatened to expel the Russian attache" the minister is not Russia's. Such a source
+    takes the next leading country, else stays unnamed. Only envoys: most events with a target
+    of the same country as the document's are domestic ("reneged on his promise to the Zambian
+    people")."""
+    if not any("document country" in s.origins for s in sources):
+        return sources
+    doc = predicate.doc
+    envoys = word_set("envoys")
+    positions = {t.i for t in _complement_region(predicate)}
+    countries = frozenset(
+        c for code, head in [*((t.cameo, doc[t.head]) for t in targets),
+                             *((m.code, phrase_head(doc[m.end - 1])) for m in mentions
+                               if not m.agent and m.start in positions)]
+        if head.lemma_.lower() in envoys and (c := _country_of(code)))
+    kept: list[CodedActor] = []
+    for source in sources:
+        if "document country" in source.origins and source.cameo[:3] in countries:
+            home = state.home_country(countries)
+            origins = source.origins if home else tuple(
+                o for o in source.origins if o != "document country")
+            source = dataclasses.replace(source, cameo=(home or "---") + source.cameo[3:],
+                                         origins=origins)
+        kept.append(source)
+    return kept
 
 
 def _named(actors: list[CodedActor]) -> list[CodedActor]:
@@ -998,9 +1038,10 @@ def _named_in_apposition(head: Token, mentions: list[Mention]) -> CodedActor | N
 
 
 def _listed_modifiers(head: Token, mentions: list[Mention]) -> list[CodedActor]:
-    """"Eriadori and Calenardhon leaders": a coordinated modifier names several actors."""
+    """"Eriadori and Calenardhon leaders", "French and Egyptian warships": a coordinated
+    modifier names several actors."""
     for child in head.children:
-        if child.dep_ not in ("nmod", "compound", "poss") or not any(
+        if child.dep_ not in _LISTING_MODIFIERS or not any(
             c.dep_ == "conj" for c in child.children
         ):
             continue
@@ -1016,6 +1057,15 @@ def _listed_modifiers(head: Token, mentions: list[Mention]) -> list[CodedActor]:
             result.append(CodedActor(own[0].code, head.i, own[0].start, own[0].end,
                                      (own[0].origin,), own[0].kind))
         return result
+    return []
+
+
+def _listed_heads(head: Token) -> list[Token]:
+    """The coordinated modifiers of a head ("Chilean and Peruvian officials"): each is a
+    member of a compound subject, as `%` patterns ask."""
+    for child in head.children:
+        if child.dep_ in _LISTING_MODIFIERS and any(c.dep_ == "conj" for c in child.children):
+            return conjuncts(child)
     return []
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from spacy.tokens import Token
 
 from tacitus.dictionaries.model import Dictionaries, PredicateEntry
+from tacitus.events.arguments import misparsed_object
 
 _VERB_TAGS = ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ")
 _NOT_PREDICATES = frozenset({"be", "have", "do"})
@@ -41,6 +42,8 @@ class PredicateIndex:
             return []  # most tokens: no dictionary work at all
         if pos == "AUX" and token.lemma_.lower() in _NOT_PREDICATES:
             return []
+        if _adjectival_participle(token):
+            return []  # "the ousted president", "banned outfits": a description, no event
         is_verb = pos == "VERB" or token.tag_ in _VERB_TAGS
         is_noun = pos in ("NOUN", "PROPN")
         table = self._verbs if is_verb else self._nouns if is_noun else None
@@ -62,6 +65,14 @@ class PredicateIndex:
             entries = self.entries(token)
             if entries:
                 yield token, entries
+
+
+def _adjectival_participle(token: Token) -> bool:
+    """A past participle modifying a noun ("the besieged town"), unless it is a verb the parser
+    hung on its object: with the auxiliary on the noun ("have blocked attempts") or its own
+    subject ("soldiers assaulted female protesters")."""
+    return token.dep_ == "amod" and token.tag_ == "VBN" and misparsed_object(token) is None \
+        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
 
 
 def _rank(table: dict[str, list[PredicateEntry]], text: str, lemma: str
