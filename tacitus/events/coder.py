@@ -175,6 +175,11 @@ class _DocState:
     #: Actors of each phrase head in the current sentence: patterns, arguments and speakers
     #: ask for the same heads, and the answer cannot change within a sentence.
     phrase_actors: dict[int, list[CodedActor]] = field(default_factory=dict)
+    #: Spans of quoted speech (character offsets), and how often each country was named.
+    quotes: list[tuple[int, int]] = field(default_factory=list)
+    countries: Counter[str] = field(default_factory=Counter)
+    #: People and works the document has introduced (`tacitus.actors.roster`).
+    roster: Roster = field(default_factory=Roster)
     #: Date expressions and place mentions of the sentence starting at the given token.
     _settings: tuple[int, list[DateMention], SentencePlaces] | None = field(
         default=None, init=False, repr=False)
@@ -198,10 +203,6 @@ class _DocState:
             self._settings = (sentence.start, date_mentions(sentence, entities),
                               sentence_places(sentence, entities))
         return self._settings[1], self._settings[2]
-    quotes: list[tuple[int, int]] = field(default_factory=list)
-    countries: Counter[str] = field(default_factory=Counter)
-    #: People and works the document has introduced (`tacitus.actors.roster`).
-    roster: Roster = field(default_factory=Roster)
 
     def home_country(self, excluding: frozenset[str] = frozenset()) -> str | None:
         """The country the document is about so far, if one clearly leads (`excluding` the
