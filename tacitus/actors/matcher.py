@@ -51,7 +51,9 @@ class CodedActor:
     kind: str
 
 
-_FUNCTION_POS = frozenset({"PRON", "DET", "AUX", "ADP", "SCONJ", "CCONJ", "PART"})
+#: Parts of speech of function words, which a name or acronym spelled the same is not ("us",
+#: "who", "May" the auxiliary).
+FUNCTION_POS = frozenset({"PRON", "DET", "AUX", "ADP", "SCONJ", "CCONJ", "PART"})
 
 
 class _Nominals:
@@ -135,7 +137,7 @@ class ActorMatcher:
         token = tokens[at]
         index = token.i
         # "us", "who", "it" are words, not the US, the WHO or IT
-        function_word = token.pos_ in _FUNCTION_POS and token.is_lower
+        function_word = token.pos_ in FUNCTION_POS and token.is_lower
         best: Mention | None = None
         for entry in [*actors, *stems]:
             size = len(entry.words)

@@ -27,12 +27,11 @@ from functools import cache
 
 from spacy.tokens import Span, Token
 
-from tacitus.actors.matcher import CodedActor, Mention, code_phrase, phrase_head
+from tacitus.actors.matcher import FUNCTION_POS, CodedActor, Mention, code_phrase, phrase_head
 from tacitus.language import language_data
 
 _NAME_PARTS = ("compound", "flat", "punct")
 _ROLE_ORIGIN = "document role"
-_FUNCTION_POS = frozenset({"AUX", "DET", "PRON", "ADP", "CCONJ", "SCONJ", "PART"})
 #: Sectors of the role nouns "the X" refers back by: offices, state organs and armed forces
 #: ("the minister", "the army", "the rebels"). "The revolution" or "the people" name no one
 #: introduced before, and a coded one would stand between a pronoun and its person.
@@ -133,7 +132,7 @@ class Roster:
         for token in sentence:
             known = self.people.get(token.text.upper())
             if known is None or not token.text[:1].isupper() or token.dep_ in _NAME_PARTS \
-                    or token.pos_ in _FUNCTION_POS:
+                    or token.pos_ in FUNCTION_POS:
                 continue  # "May" the auxiliary is no Mr May
             found = _covered(token, mentions)
             if found is None or found.agent:
