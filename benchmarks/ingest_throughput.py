@@ -39,9 +39,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from tacitus.ingest import DEFAULT_BATCH_SIZE, ingest
+from tacitus.store import Store
 from tests.ingest_support import news_docs, write_jsonl
 
 REPO = Path(__file__).resolve().parents[1]
@@ -89,13 +88,10 @@ def steady_rate(db: Path, workers: int) -> float | None:
     """Documents per second once every worker is busy: from the commit of the first round of
     batches (one per worker, coded side by side) to the last commit. None if the run wrote
     no batch after the first round."""
-    conn = duckdb.connect(str(db), read_only=True)
-    try:
-        batches = conn.execute(
+    with Store.open(db, read_only=True) as store:
+        batches = store.conn.execute(
             "SELECT coded_at, count(*) FROM articles GROUP BY coded_at ORDER BY coded_at"
         ).fetchall()
-    finally:
-        conn.close()
     if len(batches) <= workers:
         return None
     first: dt.datetime = batches[workers - 1][0]

@@ -37,11 +37,10 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
 from tacitus.ingest import IngestSummary, ingest
 from tacitus.scale import DEFAULT_PARTITION_BYTES, ingest_on_dask
 from tacitus.scale.worker import CoderPlugin
+from tacitus.store import Store
 from tests.ingest_support import (
     Doc,
     make_real_coder,
@@ -111,7 +110,11 @@ def _clock(pids: Callable[[], tuple[list[int], int | None]]) -> Iterator[dict[st
     """CPU seconds of this process, of the `pids()` workers and of its scheduler over the
     block, and its wall time."""
     workers, scheduler = pids()
-    before = (_own_cpu(), sum(map(_process_cpu, workers)), scheduler and _process_cpu(scheduler))
+
+    def scheduler_cpu() -> float:
+        return _process_cpu(scheduler) if scheduler else 0.0
+
+    before = (_own_cpu(), sum(map(_process_cpu, workers)), scheduler_cpu())
     load = os.getloadavg()[0]
     started = time.perf_counter()
     spent: dict[str, float] = {}
@@ -119,7 +122,7 @@ def _clock(pids: Callable[[], tuple[list[int], int | None]]) -> Iterator[dict[st
     spent["seconds"] = time.perf_counter() - started
     spent["client"] = _own_cpu() - before[0]
     spent["workers"] = sum(map(_process_cpu, workers)) - before[1]
-    spent["scheduler"] = (_process_cpu(scheduler) - before[2]) if scheduler else 0.0
+    spent["scheduler"] = scheduler_cpu() - before[2]
     spent["load"] = load
 
 
@@ -128,13 +131,10 @@ def _check(summary: IngestSummary, db: Path, expected: int) -> None:
     rejects) would otherwise look like a very fast run."""
     if summary.coded == expected:
         return
-    conn = duckdb.connect(str(db), read_only=True)
-    try:
-        reasons = conn.execute(
+    with Store.open(db, read_only=True) as store:
+        reasons = store.conn.execute(
             "SELECT reason, count(*) FROM rejects GROUP BY reason ORDER BY 2 DESC LIMIT 3"
         ).fetchall()
-    finally:
-        conn.close()
     raise RuntimeError(f"{db}: {summary.coded} of {expected} documents stored; rejects: {reasons}")
 
 
