@@ -120,30 +120,10 @@ def test_denied_or_hypothetical_acts_are_not_coded(default_coder: Coder, text: s
         ("A battalion of Uruguayan blue helmets arrived in Haiti on Monday.",
          {("074", "URY")}),
         ("Fresh Chadian troops arrived in Mali overnight.", set()),
-    ],
-)
-def test_vocabulary_families(default_coder: Coder, text: str,
-                             expected: set[tuple[str, str]]) -> None:
-    assert _coded(default_coder, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
         # giving up ground in any of its words is a retreat (0874)
         ("Ethiopian troops abandoned their strongholds in the south.", {("0874", "ETH")}),
         ("Armenian forces handed over the districts to Azerbaijan.", {("0874", "ARM")}),
         ("The Syrian army evacuated the airbase after weeks of shelling.", {("0874", "SYR")}),
-    ],
-)
-def test_ground_given_up_is_a_retreat(default_coder: Coder, text: str,
-                                      expected: set[tuple[str, str]]) -> None:
-    assert _coded(default_coder, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
         # withholding a permission is a refusal (120), not the denial of a charge (016)
         ("The Kenyan authorities denied licences to two radio stations in Mombasa.",
          {("120", "KEN")}),
@@ -164,16 +144,6 @@ def test_ground_given_up_is_a_retreat(default_coder: Coder, text: str,
         # two actors exercising together need not say "joint" (062)
         ("Argentina and Chile held air drills near Mendoza.",
          {("062", "ARG"), ("062", "CHL")}),
-    ],
-)
-def test_cooperation_and_concession_families(default_coder: Coder, text: str,
-                                             expected: set[tuple[str, str]]) -> None:
-    assert _coded(default_coder, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
         # cyber attacks in any of their words are COERCE 'cyber' (176), not armed force (190)
         ("Belarusian hackers launched cyber-attacks on Lithuanian airports.", {("176", "BLR")}),
         ("Vietnam hacked into the servers of a Philippine ministry.", {("176", "VNM")}),
@@ -181,6 +151,6 @@ def test_cooperation_and_concession_families(default_coder: Coder, text: str,
         ("The Omani government broadened press freedom last year.", {("0811", "OMN")}),
     ],
 )
-def test_cyber_and_freedom_families(default_coder: Coder, text: str,
-                                    expected: set[tuple[str, str]]) -> None:
+def test_vocabulary_families(default_coder: Coder, text: str,
+                             expected: set[tuple[str, str]]) -> None:
     assert _coded(default_coder, text) == expected
