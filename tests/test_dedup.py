@@ -10,7 +10,7 @@ import pytest
 
 from tacitus.records import Article
 from tacitus.store import CodedArticle, DedupSettings, Store, deduplicate
-from tests.ingest_support import FakeCoder
+from tests.ingest_support import FakeCoder, generated_docs
 
 DAY = dt.date(2024, 3, 5)
 
@@ -145,6 +145,37 @@ def test_a_denial_is_not_merged_with_the_claim(tmp_path: Path) -> None:
         records[1].modality = "negated"
         store.write_batch([CodedArticle(reports[0], records, "fake")])
         assert deduplicate(store.conn).events == 2
+
+
+def _table(store: Store, table: str, order: str) -> list[tuple[Any, ...]]:
+    return store.conn.execute(f"SELECT * FROM {table} ORDER BY {order}").fetchall()
+
+
+@pytest.mark.parametrize("window_days", [1, 3])
+def test_rebuilding_in_many_passes_gives_the_table_one_pass_gives(
+    tmp_path: Path, window_days: int
+) -> None:
+    # 120 generated reports: many dyads and types over four weeks, many mentions per group.
+    articles = [
+        Article(d.id, d.text, dt.date.fromisoformat(d.published), d.url, d.outlet)
+        for d in generated_docs(120)
+    ]
+    with _store(tmp_path, articles) as store:
+        one = deduplicate(store.conn, DedupSettings(window_days=window_days))
+        events = _table(store, "dedup_events", "global_event_id")
+        links = _table(store, "event_mentions", "mention_id")
+        many = deduplicate(
+            store.conn, DedupSettings(window_days=window_days, mentions_per_pass=7)
+        )
+        assert _table(store, "dedup_events", "global_event_id") == events
+        assert _table(store, "event_mentions", "mention_id") == links
+    assert one == many
+    assert one.mentions > 200 and one.events < one.mentions
+
+
+def test_a_pass_holds_at_least_one_mention() -> None:
+    with pytest.raises(ValueError, match="mentions_per_pass"):
+        DedupSettings(mentions_per_pass=0)
 
 
 def test_window_must_be_at_least_a_day() -> None:

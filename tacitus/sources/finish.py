@@ -8,6 +8,7 @@ to all formats: binary content, empty text, bad date, date window, language, dup
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from dataclasses import dataclass, field
 
 from tacitus.records import Article, Reject
@@ -28,6 +29,39 @@ def _canonical_url(url: str) -> str:
     return url.split("#", 1)[0].strip()
 
 
+class SeenDocuments:
+    """The ids, URLs and text hashes met so far in one read, and which document had each.
+
+    Catching a duplicate means remembering every document read, and a corpus can hold
+    millions: kept in Python dicts, that memory grew with the corpus (about 6 MiB per 36,000
+    documents). They are kept in SQLite's private temporary database instead, which holds a
+    couple of MiB of pages in memory, spills the rest to a file nobody else can open, and
+    deletes it when the read ends.
+    """
+
+    def __init__(self) -> None:
+        # An empty name is SQLite's private temporary database (on disk once it is large).
+        self._db = sqlite3.connect("", isolation_level=None)
+        self._db.execute(
+            "CREATE TABLE seen (kind TEXT, key TEXT, doc_id TEXT, place TEXT,"
+            " PRIMARY KEY (kind, key)) WITHOUT ROWID"
+        )
+        # One transaction for the whole read: nothing here needs to survive it.
+        self._db.execute("BEGIN")
+
+    def first(self, kind: str, key: str) -> tuple[str, str] | None:
+        """The (doc_id, place) of the first document with this `kind` of `key`, if any."""
+        row = self._db.execute(
+            "SELECT doc_id, place FROM seen WHERE kind = ? AND key = ?", (kind, key)
+        ).fetchone()
+        return (str(row[0]), str(row[1])) if row else None
+
+    def add(self, kind: str, key: str, doc_id: str, place: str) -> None:
+        self._db.execute(
+            "INSERT OR IGNORE INTO seen VALUES (?, ?, ?, ?)", (kind, key, doc_id, place)
+        )
+
+
 @dataclass
 class Finisher:
     """Turns drafts into articles or rejects, remembering what it has seen during one read."""
@@ -35,9 +69,7 @@ class Finisher:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     language_check: bool = True
-    _ids: dict[str, str] = field(default_factory=dict)
-    _urls: dict[str, str] = field(default_factory=dict)
-    _hashes: dict[str, str] = field(default_factory=dict)
+    _seen: SeenDocuments = field(default_factory=SeenDocuments)
 
     def finish(self, draft: Draft) -> Article | Reject | None:
         """The article for `draft`, a reject saying why not, or `None` if outside the date window.
@@ -88,16 +120,16 @@ class Finisher:
         return not (self.date_to and published > self.date_to)
 
     def _duplicate_of(self, doc_id: str, url: str | None, digest: str) -> str | None:
-        if url and url in self._urls:
-            return f"duplicate of {self._urls[url]} (same URL)"
-        if digest in self._hashes:
-            return f"duplicate of {self._hashes[digest]} (same text)"
-        if doc_id in self._ids:
-            return f"duplicate id {doc_id} (first used at {self._ids[doc_id]})"
+        if url and (first := self._seen.first("url", url)):
+            return f"duplicate of {first[0]} (same URL)"
+        if first := self._seen.first("text", digest):
+            return f"duplicate of {first[0]} (same text)"
+        if first := self._seen.first("id", doc_id):
+            return f"duplicate id {doc_id} (first used at {first[1]})"
         return None
 
     def _remember(self, doc_id: str, url: str | None, digest: str, where: str) -> None:
-        self._ids[doc_id] = where
-        self._hashes[digest] = doc_id
+        self._seen.add("id", doc_id, doc_id, where)
+        self._seen.add("text", digest, doc_id, where)
         if url:
-            self._urls[url] = doc_id
+            self._seen.add("url", url, doc_id, where)

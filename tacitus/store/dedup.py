@@ -15,6 +15,15 @@ Mentions without a date cannot be placed in time, so each stands alone. Every me
 (`event_mentions` links it to its event). The event's id is a hash of its root mention (the one
 from the earliest-published article), so recomputing from the same mentions gives the same ids.
 Everything is derived from `events` and `articles`, and rebuilt from scratch in one transaction.
+
+The rebuild works in passes, so its memory does not grow with the store. Two mentions of
+different groups (source, target, base code, modality) are never one event, so the groups are
+split by a hash into passes of about `mentions_per_pass` mentions each, and each pass clusters
+its own groups. How the groups are split changes nothing in the result, only what one pass
+holds in memory (a pass holds whole groups, so a single group larger than a pass is one pass).
+DuckDB keeps every table block a query has read cached, up to its memory limit (by default
+most of the machine's memory), and each pass reads the events and articles tables; so the
+rebuild runs under a limit of its own (`memory_mib`), and DuckDB evicts and re-reads instead.
 """
 
 from __future__ import annotations
@@ -28,20 +37,33 @@ from tacitus.store.schema import scalar
 DEFAULT_WINDOW_DAYS = 1
 #: Sentences at the start of an article that count as its lead (GDELT's IsRootEvent).
 DEFAULT_LEAD_SENTENCES = 1
+#: Mentions one pass of the rebuild clusters (see the module's docstring). Each pass scans the
+#: events table once, so fewer, larger passes are faster and smaller ones use less memory.
+DEFAULT_MENTIONS_PER_PASS = 10_000
+#: DuckDB's memory limit while the rebuild runs, in MiB: room for one pass of
+#: DEFAULT_MENTIONS_PER_PASS mentions (docs/schema.md, "Memory", has the measurements).
+DEFAULT_MEMORY_MIB = 48
 
 
 @dataclass(frozen=True)
 class DedupSettings:
-    """How close in time mentions must be to merge, and how long an article's lead is."""
+    """How close in time mentions must be to merge, how long an article's lead is, and how
+    many mentions one pass of the rebuild holds."""
 
     window_days: int = DEFAULT_WINDOW_DAYS
     lead_sentences: int = DEFAULT_LEAD_SENTENCES
+    mentions_per_pass: int = DEFAULT_MENTIONS_PER_PASS
+    memory_mib: int = DEFAULT_MEMORY_MIB
 
     def __post_init__(self) -> None:
         if self.window_days < 1:
             raise ValueError("window_days must be at least 1 (1 = the same day)")
         if self.lead_sentences < 0:
             raise ValueError("lead_sentences cannot be negative")
+        if self.mentions_per_pass < 1:
+            raise ValueError("mentions_per_pass must be at least 1")
+        if self.memory_mib < 16:
+            raise ValueError("memory_mib must be at least 16 (DuckDB needs some to run at all)")
 
 
 @dataclass(frozen=True)
@@ -52,7 +74,8 @@ class DedupSummary:
     mentions: int
 
 
-# Each mention with its dyad-and-type group `g` and the article facts the counts need.
+# The mentions of this pass's groups, each with its dyad-and-type group `g` and the article
+# facts the counts need.
 _MENTIONS = """
 CREATE OR REPLACE TEMP TABLE _dedup_mentions AS
 SELECT
@@ -61,6 +84,7 @@ SELECT
     dense_rank() OVER (ORDER BY e.actor_cameo, e.recipient_cameo, e.cameo_base, e.modality) AS g,
     a.published, a.url, a.outlet, a.coded_at
 FROM events e JOIN articles a USING (doc_key)
+WHERE hash(e.actor_cameo, e.recipient_cameo, e.cameo_base, e.modality) % $passes = $pass
 """
 
 # The days each group has mentions on, and for each day the first day a new cluster could
@@ -151,21 +175,37 @@ def deduplicate(
 ) -> DedupSummary:
     """Rebuild `dedup_events` and `event_mentions` from all stored mentions, atomically."""
     chosen = settings or DedupSettings()
+    limit = str(scalar(conn, "SELECT current_setting('memory_limit')"))
+    conn.execute(f"SET memory_limit = '{chosen.memory_mib}MiB'")
     conn.begin()
     try:
         conn.execute("DELETE FROM event_mentions")
         conn.execute("DELETE FROM dedup_events")
-        conn.execute(_MENTIONS, {"lead": chosen.lead_sentences})
-        conn.execute(_DAYS)
-        conn.execute(_NEXT, {"window": chosen.window_days})
-        for statement in (_STARTS, _CLUSTERS, _EVENTS, _LINKS):
-            conn.execute(statement)
-        for table in _TEMP_TABLES:
-            conn.execute(f"DROP TABLE {table}")
+        stored = int(scalar(conn, "SELECT count(*) FROM events"))
+        passes = max(1, -(-stored // chosen.mentions_per_pass))
+        for part in range(passes):
+            _cluster_pass(conn, chosen, passes, part)
         conn.commit()
     except BaseException:
         conn.rollback()
         raise
+    finally:
+        conn.execute("SET memory_limit = ?", [limit])
     events = scalar(conn, "SELECT count(*) FROM dedup_events")
     mentions = scalar(conn, "SELECT count(*) FROM event_mentions")
     return DedupSummary(events=int(events), mentions=int(mentions))
+
+
+def _cluster_pass(
+    conn: duckdb.DuckDBPyConnection, settings: DedupSettings, passes: int, part: int
+) -> None:
+    """Cluster the groups whose hash falls in pass `part` of `passes`, and store the result."""
+    conn.execute(
+        _MENTIONS, {"lead": settings.lead_sentences, "passes": passes, "pass": part}
+    )
+    conn.execute(_DAYS)
+    conn.execute(_NEXT, {"window": settings.window_days})
+    for statement in (_STARTS, _CLUSTERS, _EVENTS, _LINKS):
+        conn.execute(statement)
+    for table in _TEMP_TABLES:
+        conn.execute(f"DROP TABLE {table}")

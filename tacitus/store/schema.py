@@ -70,7 +70,8 @@ def current_version(conn: duckdb.DuckDBPyConnection) -> int:
     exists = scalar(
         conn,
         "SELECT count(*) FROM information_schema.tables"
-        " WHERE table_name = 'schema_version' AND table_schema = 'main'",
+        " WHERE table_name = 'schema_version' AND table_schema = 'main'"
+        " AND table_catalog = current_database()",
     )
     if not exists:
         return 0
