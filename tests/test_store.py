@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import platform
 import subprocess
 import sys
 import textwrap
@@ -25,6 +26,7 @@ from tacitus.store import (
     migrate,
     record_from_row,
 )
+from tacitus.store.malloc import cap_malloc_arenas
 from tacitus.store.schema import Migration, bundled_migrations
 
 TABLES = {
@@ -284,3 +286,7 @@ def test_a_second_writer_fails_at_once_with_store_busy(tmp_path: Path) -> None:
     assert all(line.startswith("busy:") and "another process" in line for line in lines)
     Store.open(path).close()  # the lock went with the first writer
     assert issubclass(StoreBusy, RuntimeError)
+
+
+def test_a_run_caps_malloc_arenas_where_the_c_library_is_glibc() -> None:
+    assert cap_malloc_arenas() is (platform.libc_ver()[0] == "glibc")

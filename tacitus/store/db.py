@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tacitus.records import ActorRef, Article, EventRecord, Reject
+from tacitus.store.malloc import cap_malloc_arenas
 from tacitus.store.schema import check_version, migrate, scalar
 
 DEFAULT_DB_PATH = Path("tacitus.duckdb")
@@ -623,6 +624,8 @@ class RunStore:
 
     def __enter__(self) -> RunStore:
         self.lock.__enter__()
+        # Many short sessions would otherwise leave memory behind in per-thread arenas.
+        cap_malloc_arenas()
         return self
 
     def __exit__(
