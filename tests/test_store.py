@@ -21,6 +21,7 @@ from tacitus.store import (
     Store,
     StoreBusy,
     current_version,
+    deduplicate,
     doc_key,
     latest_version,
     migrate,
@@ -290,3 +291,24 @@ def test_a_second_writer_fails_at_once_with_store_busy(tmp_path: Path) -> None:
 
 def test_a_run_caps_malloc_arenas_where_the_c_library_is_glibc() -> None:
     assert cap_malloc_arenas() is (platform.libc_ver()[0] == "glibc")
+
+
+def test_migration_3_keeps_the_deduplicated_rows_and_drops_their_keys(tmp_path: Path) -> None:
+    path = tmp_path / "v2.duckdb"
+    with duckdb.connect(str(path)) as conn:
+        migrate(conn, bundled_migrations()[:2])
+        with Store(conn, path, read_only=False) as store:
+            store.write_batch([CodedArticle(_article(1), [_record("a1")], "v1")])
+            deduplicate(store.conn)
+            before = [_count(store, t) for t in ("dedup_events", "event_mentions")]
+    with Store.open(path) as store:
+        after = [_count(store, t) for t in ("dedup_events", "event_mentions")]
+        keys = store.conn.execute(
+            "SELECT count(*) FROM duckdb_constraints()"
+            " WHERE table_name IN ('dedup_events', 'event_mentions')"
+            " AND constraint_type IN ('PRIMARY KEY', 'UNIQUE')"
+        ).fetchall()
+        # Rebuilding still works on the migrated tables.
+        assert deduplicate(store.conn).events == after[0]
+    assert before == after == [1, 1]
+    assert keys == [(0,)]
