@@ -42,8 +42,10 @@ class SeenDocuments:
     def __init__(self) -> None:
         # An empty name is SQLite's private temporary database (on disk once it is large).
         self._db = sqlite3.connect("", isolation_level=None)
+        # Bytes, not text: an id taken from an undecodable file name holds lone surrogates,
+        # which SQLite's text cannot, and which are cleaned only later, when stored.
         self._db.execute(
-            "CREATE TABLE seen (kind TEXT, key TEXT, doc_id TEXT, place TEXT,"
+            "CREATE TABLE seen (kind TEXT, key BLOB, doc_id BLOB, place BLOB,"
             " PRIMARY KEY (kind, key)) WITHOUT ROWID"
         )
         # One transaction for the whole read: nothing here needs to survive it.
@@ -52,14 +54,23 @@ class SeenDocuments:
     def first(self, kind: str, key: str) -> tuple[str, str] | None:
         """The (doc_id, place) of the first document with this `kind` of `key`, if any."""
         row = self._db.execute(
-            "SELECT doc_id, place FROM seen WHERE kind = ? AND key = ?", (kind, key)
+            "SELECT doc_id, place FROM seen WHERE kind = ? AND key = ?", (kind, _bytes(key))
         ).fetchone()
-        return (str(row[0]), str(row[1])) if row else None
+        return (_text(row[0]), _text(row[1])) if row else None
 
     def add(self, kind: str, key: str, doc_id: str, place: str) -> None:
         self._db.execute(
-            "INSERT OR IGNORE INTO seen VALUES (?, ?, ?, ?)", (kind, key, doc_id, place)
+            "INSERT OR IGNORE INTO seen VALUES (?, ?, ?, ?)",
+            (kind, _bytes(key), _bytes(doc_id), _bytes(place)),
         )
+
+
+def _bytes(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "surrogatepass")
 
 
 @dataclass
