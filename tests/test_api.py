@@ -407,6 +407,15 @@ def test_property_no_query_string_breaks_the_server(client: TestClient, store: P
         check()
 
 
+@pytest.mark.parametrize("base", ["/v1/events/", "/v1/articles/"])
+def test_an_id_of_a_slash_is_not_found_rather_than_redirected_to_the_list(
+    client: TestClient, base: str
+) -> None:
+    response = client.get(base + quote("/", safe=""))
+    assert response.status_code == 404
+    assert_error(response, 404)
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.sampled_from(["/v1/events/", "/v1/articles/"]), st.text(min_size=1, max_size=30))
 def test_property_no_path_id_breaks_the_server(client: TestClient, base: str, value: str) -> None:

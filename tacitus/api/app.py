@@ -47,7 +47,14 @@ def create_app(
 ) -> FastAPI:
     """The app serving the store at `db_path`; `token` guards every non-GET endpoint;
     `POST /v1/export` exists only with an `export_dir` to write into."""
-    app = FastAPI(title="Tacitus API", version=tacitus.__version__, description=DESCRIPTION)
+    # No redirects between "/x" and "/x/": an id that decodes to "/" would otherwise be
+    # redirected to the list it belongs to and answer 200 instead of 404.
+    app = FastAPI(
+        title="Tacitus API",
+        version=tacitus.__version__,
+        description=DESCRIPTION,
+        redirect_slashes=False,
+    )
     install_error_handlers(app)
     app.include_router(read_router(ReadOnlyDatabase(Path(db_path))))
     guard = token_guard(token) if token else None
