@@ -16,14 +16,15 @@ Mentions without a date cannot be placed in time, so each stands alone. Every me
 from the earliest-published article), so recomputing from the same mentions gives the same ids.
 Everything is derived from `events` and `articles`, and rebuilt from scratch in one transaction.
 
-The rebuild works in passes, so its memory does not grow with the store. Two mentions of
-different groups (source, target, base code, modality) are never one event, so the groups are
-split by a hash into passes of about `mentions_per_pass` mentions each, and each pass clusters
-its own groups. How the groups are split changes nothing in the result, only what one pass
-holds in memory (a pass holds whole groups, so a single group larger than a pass is one pass).
-DuckDB keeps every table block a query has read cached, up to its memory limit (by default
-most of the machine's memory), and each pass reads the events and articles tables; so the
-rebuild runs under a limit of its own (`memory_mib`), and DuckDB evicts and re-reads instead.
+The rebuild works in passes, so that what one pass holds does not grow with the store. Two
+mentions of different groups (source, target, base code, modality) are never one event, so the
+groups are split by a hash into passes of about `mentions_per_pass` mentions each, and each
+pass clusters its own groups. How the groups are split changes nothing in the result, only what
+one pass holds in memory (a pass holds whole groups, so a single group larger than a pass is
+one pass). DuckDB keeps every table block a query has read cached, up to its memory limit (by
+default most of the machine's memory), and each pass reads the events and articles tables; so
+the rebuild runs under a limit of its own (`memory_mib`), and DuckDB evicts and re-reads
+instead.
 """
 
 from __future__ import annotations

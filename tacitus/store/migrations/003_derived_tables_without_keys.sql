@@ -2,11 +2,11 @@
 -- dedup_events and event_mentions are derived: tacitus.store.dedup rebuilds both from scratch,
 -- in one transaction, after every run, and their keys are unique by construction (an event's
 -- id is a hash of its root mention; a mention is linked once). Their ART indexes, though, had
--- to be built whole in that transaction's memory, so the rebuild's memory grew with the
--- store; the rebuild runs under a memory limit of its own and would have failed on a large
--- one. Without them DuckDB finds an event or its mentions by scanning, which its zone maps and
--- the narrow event_mentions table keep fast. DuckDB cannot drop a primary key, hence the copy (which
--- keeps the columns' types and order but not their NOT NULLs, so these are set again).
+-- to be built whole in that transaction's memory, so the rebuild's memory grew with the store;
+-- the rebuild runs under a memory limit of its own and would have failed on a large one.
+-- Without them DuckDB finds an event or its mentions by scanning, which its zone maps and the
+-- narrow event_mentions table keep fast. DuckDB cannot drop a primary key, hence the copy
+-- (which keeps the columns' types and order but not their NOT NULLs, so these are set again).
 
 DROP INDEX IF EXISTS event_mentions_global_event_id;
 ALTER TABLE event_mentions RENAME TO event_mentions_002;
