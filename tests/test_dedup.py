@@ -6,10 +6,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 
 from tacitus.records import Article
-from tacitus.store import CodedArticle, DedupSettings, Store, deduplicate
+from tacitus.store import CodedArticle, DedupSettings, Store, dedup, deduplicate
 from tests.ingest_support import FakeCoder, generated_docs
 
 DAY = dt.date(2024, 3, 5)
@@ -181,3 +182,74 @@ def test_a_pass_holds_at_least_one_mention() -> None:
 def test_window_must_be_at_least_a_day() -> None:
     with pytest.raises(ValueError, match="window_days"):
         DedupSettings(window_days=0)
+
+
+def _generated_store(tmp_path: Path, docs: int = 60) -> Store:
+    articles = [
+        Article(d.id, d.text, dt.date.fromisoformat(d.published), d.url, d.outlet)
+        for d in generated_docs(docs)
+    ]
+    return _store(tmp_path, articles)
+
+
+def test_a_rebuild_that_fails_midway_leaves_the_previous_tables_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with _generated_store(tmp_path) as store:
+        deduplicate(store.conn)
+        before = _table(store, "dedup_events", "global_event_id")
+        store.conn.execute("DELETE FROM events WHERE mention_id LIKE '%-00000'")
+        real = dedup._cluster_pass
+
+        def fail_in_the_second_pass(
+            conn: Any, settings: Any, passes: int, part: int, budget: int
+        ) -> None:
+            if part == 1:
+                raise RuntimeError("killed")
+            real(conn, settings, passes, part, budget)
+
+        monkeypatch.setattr(dedup, "_cluster_pass", fail_in_the_second_pass)
+        with pytest.raises(RuntimeError, match="killed"):
+            deduplicate(store.conn, DedupSettings(mentions_per_pass=20))
+        # The first pass was committed, but only into the tables being rebuilt.
+        assert _table(store, "dedup_events", "global_event_id") == before
+        monkeypatch.setattr(dedup, "_cluster_pass", real)
+        again = deduplicate(store.conn, DedupSettings(mentions_per_pass=20))
+        stored = store.conn.execute("SELECT count(*) FROM events").fetchall()[0][0]
+        left = store.conn.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%rebuilt'"
+        ).fetchall()
+    # The next rebuild starts afresh and leaves no table of its own behind.
+    assert again.mentions == stored and again.events < len(before)
+    assert left == [(0,)]
+
+
+def test_a_pass_that_runs_out_of_memory_is_retried_with_more(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with _generated_store(tmp_path) as store:
+        expected = deduplicate(store.conn)
+        events = _table(store, "dedup_events", "global_event_id")
+        real = dedup._cluster_pass
+        budgets: list[int] = []
+
+        def short_of_memory_once(
+            conn: Any, settings: Any, passes: int, part: int, budget: int
+        ) -> None:
+            budgets.append(budget)
+            if len(budgets) == 1:
+                real(conn, settings, passes, part, budget)  # half-done work is rolled back
+                raise duckdb.OutOfMemoryException("could not allocate block")
+            real(conn, settings, passes, part, budget)
+
+        monkeypatch.setattr(dedup, "_cluster_pass", short_of_memory_once)
+        settings = "SELECT current_setting('threads'), current_setting('memory_limit')"
+        store.conn.execute("SET memory_limit = '1GiB'")
+        before = store.conn.execute(settings).fetchall()
+        summary = deduplicate(store.conn)
+        after = store.conn.execute(settings).fetchall()
+        assert _table(store, "dedup_events", "global_event_id") == events
+    assert summary == expected
+    assert budgets == [16, 24]
+    # The rebuild's single thread and memory limit do not outlive it.
+    assert after == before

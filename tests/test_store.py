@@ -312,3 +312,27 @@ def test_migration_3_keeps_the_deduplicated_rows_and_drops_their_keys(tmp_path: 
     assert before == after == [1, 1]
     # No keys; every column that could not be NULL before still cannot.
     assert constraints == [("dedup_events", "NOT NULL", 12), ("event_mentions", "NOT NULL", 5)]
+
+
+def test_migration_4_keeps_articles_and_events_and_drops_their_keys(tmp_path: Path) -> None:
+    path = tmp_path / "v3.duckdb"
+    with duckdb.connect(str(path)) as conn:
+        migrate(conn, bundled_migrations()[:3])
+        with Store(conn, path, read_only=False) as store:
+            store.write_batch([CodedArticle(_article(n), [_record(f"a{n}")], "v1") for n in (1, 2)])
+            before = store.conn.execute("SELECT * FROM events ORDER BY mention_id").fetchall()
+            actors = store.conn.execute("SELECT * FROM actors ORDER BY ALL").fetchall()
+    with Store.open(path) as store:
+        after = store.conn.execute("SELECT * FROM events ORDER BY mention_id").fetchall()
+        constraints = store.conn.execute(
+            "SELECT table_name, constraint_type, count(*) FROM duckdb_constraints()"
+            " WHERE table_name IN ('articles', 'events') GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+        # The view over events still reads the new table, and a repeated batch adds nothing.
+        assert store.conn.execute("SELECT * FROM actors ORDER BY ALL").fetchall() == actors
+        again = store.write_batch([CodedArticle(_article(1), [_record("a1")], "v1")])
+        assert (again.articles, again.events, _count(store, "articles")) == (0, 0, 2)
+    assert before == after and len(after) == 2
+    # No keys; every column that could not be NULL before still cannot (a primary key's
+    # column counted as NOT NULL too).
+    assert constraints == [("articles", "NOT NULL", 6), ("events", "NOT NULL", 23)]
