@@ -21,8 +21,11 @@ docs/schema.md, "Memory"):
 
 * *Passes.* Two mentions of different groups (source, target, base code, modality) are never
   one event, so the groups are split by a hash into passes of about `mentions_per_pass`
-  mentions, and each pass clusters its own groups. The split changes nothing in the result
-  (a pass holds whole groups, so a single group larger than a pass is one pass).
+  mentions, and each pass clusters its own groups. With a window of one day a cluster is one
+  group's mentions of one day, so then the split is by (group, day), and the largest part of
+  a pass is a day of one group's news, however large the store; with a longer window a pass
+  holds whole groups, and a popular dyad's group grows with the store. The split changes
+  nothing in the result.
 * *One committed pass at a time.* Each pass writes into tables beside the derived ones and
   commits and checkpoints, so its rows leave memory for the file; the rebuilt tables replace
   the old ones in one transaction at the end, so a reader or a crash sees the old tables or
@@ -102,7 +105,8 @@ SELECT
     e.recipient_code, e.recipient_sector, e.recipient_cameo, e.recipient[1].text AS recipient_name,
     e.event, e.mode, e.cameo_code, e.cameo_base, e.cameo_root, e.modality, e.quad_class
 FROM events e JOIN articles a USING (doc_key)
-WHERE hash(e.actor_cameo, e.recipient_cameo, e.cameo_base, e.modality) % $passes = $pass
+WHERE hash(e.actor_cameo, e.recipient_cameo, e.cameo_base, e.modality,
+           CASE WHEN $window = 1 THEN e.event_date END) % $passes = $pass
 """
 
 # The days each group has mentions on, and for each day the first day a new cluster could
@@ -295,7 +299,13 @@ def _cluster_pass(
     """
     conn.execute(f"SET memory_limit = '{budget}MiB'")
     conn.execute(
-        _MENTIONS, {"lead": settings.lead_sentences, "passes": passes, "pass": part}
+        _MENTIONS,
+        {
+            "lead": settings.lead_sentences,
+            "passes": passes,
+            "pass": part,
+            "window": settings.window_days,
+        },
     )
     conn.execute(_DAYS)
     conn.execute(_NEXT, {"window": settings.window_days})
