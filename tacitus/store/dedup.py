@@ -193,7 +193,7 @@ _TEMP_TABLES = (
 #: Each derived table and the table a rebuild fills before it takes the derived one's place.
 _REBUILT = {"dedup_events": "dedup_events_rebuilt", "event_mentions": "event_mentions_rebuilt"}
 
-#: How many times a pass that runs out of memory is retried, each time with twice the limit.
+#: How many times a pass that runs out of memory is retried, each time with half as much again.
 _RETRIES = 4
 
 
@@ -217,6 +217,8 @@ def deduplicate(
 
 
 def _rebuild(conn: duckdb.DuckDBPyConnection, chosen: DedupSettings, limit: str) -> DedupSummary:
+    """The passes and the swap; `limit` is the connection's own memory limit, restored after
+    each pass."""
     for table in _REBUILT:
         _create_empty_copy(conn, table)
     stored = int(scalar(conn, "SELECT count(*) FROM events"))
@@ -293,9 +295,9 @@ def _cluster_pass(
 ) -> None:
     """Cluster the groups whose hash falls in pass `part` of `passes`, and store the result.
 
-    Reading the stored tables runs under half the budget, the rest under all of it: DuckDB
-    keeps the blocks a query reads cached up to its limit, and only the first statement reads
-    the (growing) stored tables, so the cache cannot grow past half the budget.
+    Everything runs under `budget` MiB: DuckDB keeps the blocks of the stored tables that the
+    first statement reads cached up to its limit, and the rest reads only this pass's own
+    temporary tables.
     """
     conn.execute(f"SET memory_limit = '{budget}MiB'")
     conn.execute(
