@@ -336,3 +336,25 @@ def test_migration_4_keeps_articles_and_events_and_drops_their_keys(tmp_path: Pa
     # No keys; every column that could not be NULL before still cannot (a primary key's
     # column counted as NOT NULL too).
     assert constraints == [("articles", "NOT NULL", 6), ("events", "NOT NULL", 23)]
+
+
+def test_migration_5_indexes_article_keys_and_duckdb_refuses_a_second_one(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "v4.duckdb"
+    with duckdb.connect(str(path)) as conn:
+        migrate(conn, bundled_migrations()[:4])
+        with Store(conn, path, read_only=False) as store:
+            store.write_batch([CodedArticle(_article(1), [_record("a1")], "v1")])
+    with Store.open(path) as store:
+        indexes = store.conn.execute(
+            "SELECT table_name, index_name, is_unique FROM duckdb_indexes()"
+        ).fetchall()
+        key = store.conn.execute("SELECT doc_key FROM articles").fetchall()[0][0]
+        assert store.existing_keys([key, "not stored"]) == {key}
+        # The write path never tries, but DuckDB itself now refuses a stored key.
+        with pytest.raises(duckdb.ConstraintException):
+            store.conn.execute(
+                "INSERT INTO articles SELECT * FROM articles WHERE doc_key = ?", [key]
+            )
+    assert indexes == [("articles", "articles_doc_key", True)]

@@ -413,13 +413,17 @@ class Store:
         self.close()
 
     def existing_keys(self, keys: Iterable[str]) -> set[str]:
-        """Which of `keys` are already stored: one query for a whole batch."""
+        """Which of `keys` are already stored: one query for a whole batch.
+
+        The keys are a list of parameters, not a joined list, so that DuckDB looks each up in
+        the `articles_doc_key` index instead of reading every stored key (migration 005).
+        """
         wanted = list(set(keys))
         if not wanted:
             return set()
+        marks = ", ".join("?" for _ in wanted)
         rows = self.conn.execute(
-            "SELECT doc_key FROM articles WHERE doc_key IN (SELECT unnest(?::VARCHAR[]))",
-            [wanted],
+            f"SELECT doc_key FROM articles WHERE doc_key IN ({marks})", wanted
         ).fetchall()
         return {row[0] for row in rows}
 

@@ -1,12 +1,11 @@
 -- 004: articles and events without primary keys.
--- DuckDB checks a primary key against an ART index that it holds in memory whole, so every
--- batch a run wrote loaded an index of all stored articles and all stored mentions, and the
--- run's memory grew with the store (about 10 MiB by 40,000 documents; an index must also fit
--- in memory, which a store of millions of articles would not). The keys stay unique without
--- it: the write path takes a batch's keys that are already stored out of it, inside the
--- batch's transaction, and DuckDB lets one process write at a time (tacitus.store.db). The
--- `actors` view reads events by name, so it needs no change. As in 003, DuckDB cannot drop a
--- primary key, hence the copy, and the NOT NULLs the copy loses are set again.
+-- These were dropped to keep DuckDB from holding their ART indexes in memory as the store
+-- grew. Measured later (005), DuckDB 2.0 loads only the parts of an index that a lookup or an
+-- insert needs, so articles got its key back as a unique index in 005, which the write path's
+-- key lookup uses. Mention ids stay unique without one: a mention's id is its article's key
+-- and its position, and the write path stores an article's events only with the article.
+-- The `actors` view reads events by name, so it needs no change. As in 003, DuckDB cannot
+-- drop a primary key, hence the copy, and the NOT NULLs the copy loses are set again.
 
 ALTER TABLE articles RENAME TO articles_003;
 CREATE TABLE articles AS FROM articles_003;
