@@ -157,11 +157,7 @@ def test_rebuilding_in_many_passes_gives_the_table_one_pass_gives(
     tmp_path: Path, window_days: int
 ) -> None:
     # 120 generated reports: many dyads and types over four weeks, many mentions per group.
-    articles = [
-        Article(d.id, d.text, dt.date.fromisoformat(d.published), d.url, d.outlet)
-        for d in generated_docs(120)
-    ]
-    with _store(tmp_path, articles) as store:
+    with _generated_store(tmp_path, 120) as store:
         one = deduplicate(store.conn, DedupSettings(window_days=window_days))
         events = _table(store, "dedup_events", "global_event_id")
         links = _table(store, "event_mentions", "mention_id")

@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 
 from tacitus.records import ActorRef, Article, EventRecord, Reject
 from tacitus.store.malloc import cap_malloc_arenas
-from tacitus.store.schema import check_version, migrate, scalar
+from tacitus.store.schema import Transaction, check_version, migrate, scalar
 
 DEFAULT_DB_PATH = Path("tacitus.duckdb")
 
@@ -443,8 +443,8 @@ class Store:
         finally:
             self.conn.unregister(view)
 
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self.conn)
+    def _transaction(self) -> Transaction:
+        return Transaction(self.conn)
 
     def write_batch(
         self,
@@ -724,24 +724,3 @@ def _reject_rows(rejects: Sequence[Reject], now: dt.datetime, run_id: int | None
         for (f, p, why), r in unique.items()
     ]
     return pa.Table.from_pylist(rows, schema=REJECT_SCHEMA)
-
-
-class _Transaction:
-    """BEGIN ... COMMIT, or ROLLBACK when anything (even KeyboardInterrupt) escapes."""
-
-    def __init__(self, conn: duckdb.DuckDBPyConnection) -> None:
-        self.conn = conn
-
-    def __enter__(self) -> None:
-        self.conn.begin()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if exc_type is None:
-            self.conn.commit()
-        else:
-            self.conn.rollback()

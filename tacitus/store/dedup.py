@@ -45,7 +45,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from tacitus.store.schema import scalar
+from tacitus.store.schema import Transaction, scalar
 
 DEFAULT_WINDOW_DAYS = 1
 #: Sentences at the start of an article that count as its lead (GDELT's IsRootEvent).
@@ -319,12 +319,7 @@ def _cluster_pass(
 
 def _swap_in(conn: duckdb.DuckDBPyConnection) -> None:
     """Put the rebuilt tables in the derived tables' place, in one transaction."""
-    conn.begin()
-    try:
+    with Transaction(conn):
         for table, rebuilt in _REBUILT.items():
             conn.execute(f"DROP TABLE {table}")
             conn.execute(f"ALTER TABLE {rebuilt} RENAME TO {table}")
-        conn.commit()
-    except BaseException:
-        conn.rollback()
-        raise

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
+from types import TracebackType
 from typing import Any
 
 import duckdb
@@ -101,17 +102,12 @@ def migrate(
     for migration in chosen:
         if migration.version <= have:
             continue
-        conn.begin()
-        try:
+        with Transaction(conn):
             conn.execute(migration.sql)
             conn.execute(
                 "INSERT INTO schema_version VALUES (?, ?, current_timestamp::TIMESTAMP)",
                 [migration.version, migration.name],
             )
-            conn.commit()
-        except BaseException:
-            conn.rollback()
-            raise
         applied.append(migration.version)
     return applied
 
@@ -124,3 +120,24 @@ def check_version(conn: duckdb.DuckDBPyConnection) -> None:
             f"database schema version {have}, this Tacitus needs {want};"
             " open it once for writing to migrate it"
         )
+
+
+class Transaction:
+    """BEGIN ... COMMIT, or ROLLBACK when anything (even KeyboardInterrupt) escapes."""
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> None:
+        self.conn.begin()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self.conn.commit()
+        else:
+            self.conn.rollback()
