@@ -43,7 +43,6 @@ from tacitus.store import (
     DedupSettings,
     RunStore,
     Store,
-    deduplicate,
     doc_key,
 )
 from tacitus.store.schema import scalar
@@ -458,6 +457,7 @@ def ingest(
         summary.run_id = store.start_run("ingest", [str(p) for p in inputs], workers)
         status = "failed"
         try:
+            store.use_dedup_settings(dedup_settings)
             items = reader(inputs, date_from=date_from, date_to=date_to)
             report = _Reporter("ingest", sizes.total, progress, stream or sys.stderr)
             with report:
@@ -478,8 +478,7 @@ def ingest(
                     report.update(summary.read, summary.events, sizes.done)
                 sizes.reached("")
                 report.update(summary.read, summary.events, sizes.total, force=True)
-            with store.session() as open_store:
-                summary.dedup_events = deduplicate(open_store.conn, dedup_settings).events
+            summary.dedup_events = store.dedup_events()
             status = "done"
         finally:
             summary.seconds = time.perf_counter() - started
@@ -511,6 +510,7 @@ def recode(
         run_id = store.start_run("recode", [str(db_path)], workers)
         status = "failed"
         try:
+            store.use_dedup_settings(dedup_settings)
             with store.session() as open_store:
                 total = int(scalar(open_store.conn, "SELECT count(*) FROM articles"))
             units = (_Work(batch) for batch in store.iter_articles(batch_size))
@@ -523,8 +523,7 @@ def recode(
                     done = summary.articles + summary.rejected
                     report.update(done, summary.events, done)
                 report.update(summary.articles, summary.events, total, force=True)
-            with store.session() as open_store:
-                summary.dedup_events = deduplicate(open_store.conn, dedup_settings).events
+            summary.dedup_events = store.dedup_events()
             status = "done"
         finally:
             summary.seconds = time.perf_counter() - started

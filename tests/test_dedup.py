@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 
 from tacitus.records import Article
 from tacitus.store import CodedArticle, DedupSettings, Store, dedup, deduplicate
-from tests.ingest_support import FakeCoder, generated_docs
+from tests.ingest_support import VERBS, FakeCoder, generated_docs
 
 DAY = dt.date(2024, 3, 5)
 
@@ -249,3 +250,63 @@ def test_a_pass_that_runs_out_of_memory_is_retried_with_more(
     assert budgets == [16, 24]
     # The rebuild's single thread and memory limit do not outlive it.
     assert after == before
+
+
+def _derived(store: Store) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    return (
+        _table(store, "dedup_events", "global_event_id"),
+        _table(store, "event_mentions", "mention_id"),
+    )
+
+
+@pytest.mark.parametrize("window_days", [1, 3])
+def test_batch_by_batch_the_derived_tables_are_what_a_rebuild_makes(
+    tmp_path: Path, window_days: int
+) -> None:
+    # Batches in shuffled order, so that later batches bring earlier-published articles
+    # (new roots, new ids) and more mentions of days and groups already stored.
+    articles = [
+        Article(d.id, d.text, dt.date.fromisoformat(d.published), d.url, d.outlet)
+        for d in generated_docs(120)
+    ]
+    random.Random(3).shuffle(articles)
+    coder = FakeCoder()
+    with Store.open(tmp_path / "t.duckdb") as store:
+        dedup.use_settings(store.conn, DedupSettings(window_days=window_days))
+        for start in range(0, len(articles), 9):
+            batch = articles[start : start + 9]
+            store.write_batch([CodedArticle(a, coder.code_article(a), "fake") for a in batch])
+        kept = _derived(store)
+        rebuilt = deduplicate(store.conn, DedupSettings(window_days=window_days))
+        assert _derived(store) == kept
+    assert rebuilt.mentions > 200 and rebuilt.events < rebuilt.mentions
+
+
+def test_re_coding_keeps_the_derived_tables_what_a_rebuild_makes(tmp_path: Path) -> None:
+    with _generated_store(tmp_path, 80) as store:
+        stored = [
+            Article(*row)
+            for row in store.conn.execute(
+                "SELECT id, text, published, url, outlet FROM articles ORDER BY doc_key"
+            ).fetchall()
+        ]
+        # A coder that no longer knows one verb: those mentions go, their events shrink.
+        fewer = FakeCoder(verbs=sorted(VERBS)[1:])
+        for start in range(0, 40, 10):
+            batch = stored[start : start + 10]
+            store.replace_events([CodedArticle(a, fewer.code_article(a), "fewer") for a in batch])
+        kept = _derived(store)
+        rebuilt = deduplicate(store.conn)
+        assert _derived(store) == kept
+    assert rebuilt.mentions == len(kept[1])
+
+
+def test_a_store_remembers_its_settings_and_other_settings_rebuild_it(tmp_path: Path) -> None:
+    with _store(tmp_path, _reports()) as store:
+        assert dedup.stored_settings(store.conn) == DedupSettings()
+        assert dedup.use_settings(store.conn, DedupSettings()) is None
+        wider = DedupSettings(window_days=3, lead_sentences=2)
+        assert dedup.use_settings(store.conn, wider) == dedup.summary(store.conn)
+        assert dedup.stored_settings(store.conn) == wider
+        # The pass size and memory limit change how a rebuild runs, not what it makes.
+        assert dedup.use_settings(store.conn, DedupSettings(3, 2, mentions_per_pass=5)) is None

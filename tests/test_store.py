@@ -39,6 +39,7 @@ TABLES = {
     "runs",
     "schema_version",
     "actors",
+    "dedup_settings",
 }
 
 
@@ -90,6 +91,19 @@ def _article(n: int, url: str | None = None) -> Article:
         url=url,
         outlet="Example News",
     )
+
+
+def _write_as_before(conn: duckdb.DuckDBPyConnection, coded: list[CodedArticle]) -> None:
+    """Store `coded` in a database at an earlier schema version, as the Tacitus of that
+    version did: its article and mention rows (their columns are those of migration 001; the
+    dedup unit came with 006), without today's write path, which needs today's schema."""
+    rows = CodedRows.of(coded)
+    for table, data in (("articles", rows.articles), ("events", rows.events)):
+        conn.register("_rows", data)
+        conn.execute(
+            f"INSERT INTO {table} BY NAME SELECT *, TIMESTAMP '2024-01-01' AS coded_at FROM _rows"
+        )
+        conn.unregister("_rows")
 
 
 def _count(store: Store, table: str) -> int:
@@ -297,9 +311,16 @@ def test_migration_3_keeps_the_deduplicated_rows_and_drops_their_keys(tmp_path: 
     path = tmp_path / "v2.duckdb"
     with duckdb.connect(str(path)) as conn:
         migrate(conn, bundled_migrations()[:2])
+        coded = [CodedArticle(_article(1), [_record("a1")], "v1")]
+        _write_as_before(conn, coded)
+        # The deduplicated rows as today's code makes them, less the columns 006 added.
+        with Store.open(tmp_path / "today.duckdb") as today:
+            today.write_batch(coded)
+        conn.execute(f"ATTACH '{tmp_path / 'today.duckdb'}' AS today (READ_ONLY)")
+        for table in ("dedup_events", "event_mentions"):
+            conn.execute(f"INSERT INTO {table} SELECT * EXCLUDE (dedup_unit) FROM today.{table}")
+        conn.execute("DETACH today")
         with Store(conn, path, read_only=False) as store:
-            store.write_batch([CodedArticle(_article(1), [_record("a1")], "v1")])
-            deduplicate(store.conn)
             before = [_count(store, t) for t in ("dedup_events", "event_mentions")]
     with Store.open(path) as store:
         after = [_count(store, t) for t in ("dedup_events", "event_mentions")]
@@ -318,12 +339,14 @@ def test_migration_4_keeps_articles_and_events_and_drops_their_keys(tmp_path: Pa
     path = tmp_path / "v3.duckdb"
     with duckdb.connect(str(path)) as conn:
         migrate(conn, bundled_migrations()[:3])
-        with Store(conn, path, read_only=False) as store:
-            store.write_batch([CodedArticle(_article(n), [_record(f"a{n}")], "v1") for n in (1, 2)])
-            before = store.conn.execute("SELECT * FROM events ORDER BY mention_id").fetchall()
-            actors = store.conn.execute("SELECT * FROM actors ORDER BY ALL").fetchall()
+        coded = [CodedArticle(_article(n), [_record(f"a{n}")], "v1") for n in (1, 2)]
+        _write_as_before(conn, coded)
+        before = conn.execute("SELECT * FROM events ORDER BY mention_id").fetchall()
+        actors = conn.execute("SELECT * FROM actors ORDER BY ALL").fetchall()
     with Store.open(path) as store:
-        after = store.conn.execute("SELECT * FROM events ORDER BY mention_id").fetchall()
+        after = store.conn.execute(
+            "SELECT * EXCLUDE (dedup_unit) FROM events ORDER BY mention_id"
+        ).fetchall()
         constraints = store.conn.execute(
             "SELECT table_name, constraint_type, count(*) FROM duckdb_constraints()"
             " WHERE table_name IN ('articles', 'events') GROUP BY ALL ORDER BY ALL"
@@ -344,11 +367,11 @@ def test_migration_5_indexes_article_keys_and_duckdb_refuses_a_second_one(
     path = tmp_path / "v4.duckdb"
     with duckdb.connect(str(path)) as conn:
         migrate(conn, bundled_migrations()[:4])
-        with Store(conn, path, read_only=False) as store:
-            store.write_batch([CodedArticle(_article(1), [_record("a1")], "v1")])
+        _write_as_before(conn, [CodedArticle(_article(1), [_record("a1")], "v1")])
     with Store.open(path) as store:
         indexes = store.conn.execute(
             "SELECT table_name, index_name, is_unique FROM duckdb_indexes()"
+            " WHERE table_name = 'articles'"
         ).fetchall()
         key = store.conn.execute("SELECT doc_key FROM articles").fetchall()[0][0]
         assert store.existing_keys([key, "not stored"]) == {key}
@@ -358,3 +381,31 @@ def test_migration_5_indexes_article_keys_and_duckdb_refuses_a_second_one(
                 "INSERT INTO articles SELECT * FROM articles WHERE doc_key = ?", [key]
             )
     assert indexes == [("articles", "articles_doc_key", True)]
+
+
+def test_migration_6_gives_every_mention_its_unit_and_rebuilds_on_the_first_writing_open(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "v5.duckdb"
+    coded = [CodedArticle(_article(n), [_record(f"a{n}")], "v1") for n in (1, 2, 3)]
+    with duckdb.connect(str(path)) as conn:
+        migrate(conn, bundled_migrations()[:5])
+        _write_as_before(conn, coded[:2])
+    with Store.open(path) as store:
+        units = store.conn.execute("SELECT count(dedup_unit) FROM events").fetchall()
+        built = store.conn.execute("SELECT * FROM dedup_settings").fetchall()
+        indexed = store.conn.execute(
+            "SELECT table_name FROM duckdb_indexes() WHERE index_name LIKE '%dedup_unit'"
+            " ORDER BY ALL"
+        ).fetchall()
+        first = _count(store, "dedup_events")
+        # From here on each batch keeps the derived tables current by itself.
+        store.write_batch(coded[2:])
+        kept = store.conn.execute("SELECT * FROM dedup_events ORDER BY ALL").fetchall()
+        mentions = store.conn.execute("SELECT num_mentions FROM dedup_events").fetchall()
+        deduplicate(store.conn)
+        rebuilt = store.conn.execute("SELECT * FROM dedup_events ORDER BY ALL").fetchall()
+    assert units == [(2,)] and built == [(1, 1)]
+    assert indexed == [("dedup_events",), ("event_mentions",), ("events",)]
+    # Two reports of one event on one day, then a third: one event, three mentions.
+    assert first == 1 and mentions == [(3,)] and kept == rebuilt

@@ -59,7 +59,7 @@ from tacitus.scale.partitions import (
 )
 from tacitus.scale.shards import read_shard
 from tacitus.scale.worker import CoderPlugin, ShardDone, code_partition
-from tacitus.store import CodedRows, DedupSettings, RunStore, deduplicate, doc_key
+from tacitus.store import CodedRows, DedupSettings, RunStore, doc_key
 
 #: Documents per write at least (the last may hold fewer). Each write is a store session that
 #: opens, checkpoints and closes the database (tacitus.store.RunStore), tens of milliseconds
@@ -167,6 +167,7 @@ def ingest_on_dask(
         summary.run_id = store.start_run("ingest", [str(p) for p in inputs], _threads(client))
         status = "failed"
         try:
+            store.use_dedup_settings(dedup_settings)
             client.register_plugin(plugin, name=plugin.name)
             items = reader(inputs, date_from=date_from, date_to=date_to)
             cut = partitions(
@@ -181,8 +182,7 @@ def ingest_on_dask(
                 run.code_all(cut)
                 sizes.reached("")
                 report.update(summary.read, summary.events, sizes.total, force=True)
-            with store.session() as open_store:
-                summary.dedup_events = deduplicate(open_store.conn, dedup_settings).events
+            summary.dedup_events = store.dedup_events()
             status = "done"
         finally:
             summary.seconds = time.perf_counter() - started

@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tacitus.records import ActorRef, Article, EventRecord, Reject
+from tacitus.store import dedup
 from tacitus.store.malloc import cap_malloc_arenas
 from tacitus.store.schema import Transaction, check_version, migrate, scalar
 
@@ -389,6 +390,7 @@ class Store:
                 check_version(conn)
             else:
                 migrate(conn)
+                dedup.ensure_built(conn)
         except BaseException:
             conn.close()
             raise
@@ -427,21 +429,45 @@ class Store:
         ).fetchall()
         return {row[0] for row in rows}
 
+    @contextmanager
+    def _registered(self, name: str, data: pa.Table) -> Iterator[str]:
+        """`data` queryable as `name` for the duration."""
+        self.conn.register(name, data)
+        try:
+            yield name
+        finally:
+            self.conn.unregister(name)
+
     def _insert(self, table: str, data: pa.Table, constants: dict[str, Any]) -> None:
         """Insert `data` into `table`, with `constants` for the columns it lacks (named by
         the store's own code, never by input); a reject already recorded is left as is."""
         if not data.num_rows:
             return
-        view = f"_batch_{table}"
         extra = "".join(f", ${name} AS {name}" for name in constants)
-        self.conn.register(view, data)
-        try:
+        with self._registered(f"_batch_{table}", data) as view:
             verb = "INSERT OR IGNORE" if table == "rejects" else "INSERT"
             self.conn.execute(
                 f"{verb} INTO {table} BY NAME SELECT *{extra} FROM {view}", constants
             )
-        finally:
-            self.conn.unregister(view)
+
+    def _insert_events(self, events: pa.Table, now: dt.datetime) -> list[int]:
+        """Insert event mentions with their dedup units; returns the units they fall in."""
+        if not events.num_rows:
+            return []
+        window = self._dedup_window()
+        with self._registered("_batch_events", events) as view:
+            self.conn.execute(
+                f"INSERT INTO events BY NAME SELECT *, $coded_at AS coded_at,"
+                f" {dedup.UNIT} AS dedup_unit FROM {view}",
+                {"coded_at": now, "window": window},
+            )
+            return dedup.units_of(self.conn, view, window)
+
+    def _dedup_window(self) -> int:
+        settings = dedup.stored_settings(self.conn)
+        if settings is None:  # a writable open builds it (`dedup.ensure_built`)
+            raise RuntimeError(f"{self.path}: deduplication was never built")
+        return settings.window_days
 
     def _transaction(self) -> Transaction:
         return Transaction(self.conn)
@@ -474,7 +500,7 @@ class Store:
                 articles = articles.filter(pc.invert(pc.is_in(articles["doc_key"], held)))
                 events = events.filter(pc.invert(pc.is_in(events["doc_key"], held)))
             self._insert("articles", articles, {"coded_at": now, "run_id": run_id})
-            self._insert("events", events, {"coded_at": now})
+            dedup.refresh(self.conn, self._insert_events(events, now))
             reject_rows = _reject_rows(rejects, now, run_id)
             self._insert("rejects", reject_rows, {})
         return BatchResult(articles.num_rows, events.num_rows, reject_rows.num_rows)
@@ -502,11 +528,13 @@ class Store:
                         for n, record in enumerate(item.events)
                     )
             done = sorted(present)
-            self.conn.execute(
-                "DELETE FROM events WHERE doc_key IN (SELECT unnest(?::VARCHAR[]))", [done]
-            )
+            old_units = self.conn.execute(
+                "DELETE FROM events WHERE doc_key IN (SELECT unnest(?::VARCHAR[]))"
+                " RETURNING dedup_unit",
+                [done],
+            ).fetchall()
             table = pa.Table.from_pylist(events, schema=EVENT_ROW_SCHEMA)
-            self._insert("events", table, {"coded_at": now})
+            new_units = self._insert_events(table, now)
             self.conn.executemany(
                 "UPDATE articles SET coded_at = ?, coder_version = ? WHERE doc_key = ?",
                 [
@@ -516,6 +544,8 @@ class Store:
                 ],
             )
             self._insert("rejects", _reject_rows(rejects, now, run_id), {})
+            # After the articles' new dates: an event's date_added is its articles' coded_at.
+            dedup.refresh(self.conn, {unit for (unit,) in old_units} | set(new_units))
         return len(events)
 
     def iter_articles(self, batch_size: int = 500) -> Iterator[list[Article]]:
@@ -703,6 +733,18 @@ class RunStore:
             if not batch:
                 return
             yield batch
+
+    def use_dedup_settings(self, settings: dedup.DedupSettings | None) -> None:
+        """`dedup.use_settings`, in a session of its own: the run's batches then keep the
+        derived tables up to date under `settings` (rebuilt first if they were built with
+        others)."""
+        with self.session() as store:
+            dedup.use_settings(store.conn, settings)
+
+    def dedup_events(self) -> int:
+        """How many deduplicated events the store holds."""
+        with self.reading() as store:
+            return dedup.summary(store.conn).events
 
     def start_run(self, kind: str, paths: Sequence[str], workers: int) -> int:
         """`Store.start_run`, in a session of its own."""

@@ -14,33 +14,38 @@ event when they have
 Mentions without a date cannot be placed in time, so each stands alone. Every mention is kept
 (`event_mentions` links it to its event). The event's id is a hash of its root mention (the one
 from the earliest-published article), so recomputing from the same mentions gives the same ids.
-Everything is derived from `events` and `articles` and rebuilt from scratch after every run.
 
-How the rebuild keeps its memory from growing with the store (each step was measured; see
-docs/schema.md, "Memory"):
+How the derived tables stay current without re-reading the store (docs/schema.md,
+"Deduplication"):
 
-* *Passes.* Two mentions of different groups (source, target, base code, modality) are never
-  one event, so the groups are split by a hash into passes of about `mentions_per_pass`
-  mentions, and each pass clusters its own groups. With a window of one day a cluster is one
-  group's mentions of one day, so then the split is by (group, day), and the largest part of
-  a pass is a day of one group's news, however large the store; with a longer window a pass
-  holds whole groups, and a popular dyad's group grows with the store. The split changes
-  nothing in the result.
-* *One committed pass at a time.* Each pass writes into tables beside the derived ones and
-  commits and checkpoints, so its rows leave memory for the file; the rebuilt tables replace
-  the old ones in one transaction at the end, so a reader or a crash sees the old tables or
-  the new ones, never a mix. (In one transaction, every new row stayed in memory to the end.)
-* *A memory limit, on one thread.* DuckDB keeps the table blocks a query reads cached up to
-  its memory limit (by default most of the machine's), so the rebuild runs under a limit of
-  its own (`memory_mib`). What a pass needs beyond the cache is mostly per thread (blocks
-  pinned by each scanning thread, each thread's hash and sort partitions), so the rebuild
-  runs on one thread: a pass then needs about the same at 1,000 documents as at 40,000, and
-  the limit can be tight enough to leave the cache little room. A pass that still runs out
-  (a very large group) is retried with half as much memory again, up to `_RETRIES` times.
+* *Units.* Mentions of different groups (source, target, base code, modality) are never one
+  event, and with a window of one day neither are a group's mentions of different days. So a
+  group's day (one-day window) or a whole group (longer windows) can be clustered without
+  looking at any other mention: a *unit*. An undated mention stands alone, so it is a unit
+  by itself. Every mention and every derived row carries its unit's hash, `dedup_unit`, which
+  is indexed.
+* *Batch by batch* (`refresh`). When a batch adds or re-codes mentions, the units they fall in
+  are clustered again in the batch's own transaction: their mentions and articles are looked
+  up by index, their old derived rows deleted and the new ones inserted. A batch's work thus
+  depends on the batch and on what its units already hold, not on the size of the store, and
+  the derived rows commit with the mentions they come from: a crash leaves them matching the
+  mentions, exactly as a rebuild would.
+* *Whole* (`deduplicate`). The unit hash depends on the window, so the store records the
+  settings it was built with (`dedup_settings`); a run with other settings, or a store from
+  before units, is rebuilt whole first. The rebuild splits the units into passes of about
+  `mentions_per_pass` mentions, each committed (and checkpointed) into tables beside the
+  derived ones, which replace them in one transaction at the end; a reader or a crash sees
+  the old tables or the new ones, never a mix. It runs on one thread under a memory limit of
+  its own (`memory_mib`): DuckDB otherwise caches what a query reads up to most of the
+  machine's memory, and what a pass needs beyond that cache is mostly per thread. A pass
+  that still runs out (a very large group) is retried with half as much memory again, up to
+  `_RETRIES` times.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import duckdb
@@ -89,24 +94,41 @@ class DedupSummary:
     mentions: int
 
 
-# The mentions of this pass's groups, with everything the event rows need: the group `g`
-# (source, target, base code, modality; a struct, which compares NULL fields as equal, so a
-# missing actor is a group like any other), the article facts the counts need and the
-# details a root mention lends its event. Only this statement reads the stored tables.
-_MENTIONS = """
-CREATE OR REPLACE TEMP TABLE _dedup_mentions AS
+# The hash naming a mention's unit (see the module's docstring), over an `events` row. It is
+# stored, so it must not change between DuckDB versions: md5 of the unit's values as JSON
+# (which tells a missing actor from any code), not DuckDB's own `hash`.
+UNIT = """(md5_number(to_json({'actor': actor_cameo, 'recipient': recipient_cameo,
+    'base': cameo_base, 'modality': modality,
+    'day': CASE WHEN $window = 1 THEN event_date END,
+    'alone': CASE WHEN event_date IS NULL THEN mention_id END})::VARCHAR) >> 65)::BIGINT"""
+
+# The mentions to cluster (`{where}` picks them), with what the event rows need: the group `g`
+# (a struct, which compares NULL fields as equal, so a missing actor is a group like any
+# other) and the details a root mention lends its event.
+_FOUND = """
+CREATE OR REPLACE TEMP TABLE _dedup_found AS
 SELECT
-    e.mention_id, e.doc_key, e.event_date, e.goldstein, e.place,
-    e.sentence_index < $lead AS in_lead,
-    {'actor': e.actor_cameo, 'recipient': e.recipient_cameo, 'base': e.cameo_base,
-     'modality': e.modality} AS g,
-    a.published, a.url, a.outlet, a.coded_at,
+    e.mention_id, e.doc_key, e.event_date, e.goldstein, e.place, e.dedup_unit,
+    e.sentence_index < ? AS in_lead,
+    {{'actor': e.actor_cameo, 'recipient': e.recipient_cameo, 'base': e.cameo_base,
+      'modality': e.modality}} AS g,
     e.actor_code, e.actor_sector, e.actor_cameo, e.actor[1].text AS actor_name,
     e.recipient_code, e.recipient_sector, e.recipient_cameo, e.recipient[1].text AS recipient_name,
     e.event, e.mode, e.cameo_code, e.cameo_base, e.cameo_root, e.modality, e.quad_class
-FROM events e JOIN articles a USING (doc_key)
-WHERE hash(e.actor_cameo, e.recipient_cameo, e.cameo_base, e.modality,
-           CASE WHEN $window = 1 THEN e.event_date END) % $passes = $pass
+FROM events e
+WHERE {where}
+"""
+
+# Their articles' facts (for the counts and the root), looked up by key in the articles index.
+_ARTICLES = """
+CREATE OR REPLACE TEMP TABLE _dedup_articles AS
+SELECT doc_key, published, url, outlet, coded_at FROM articles WHERE doc_key IN ({marks})
+"""
+
+_MENTIONS = """
+CREATE OR REPLACE TEMP TABLE _dedup_mentions AS
+SELECT f.*, a.published, a.url, a.outlet, a.coded_at
+FROM _dedup_found f JOIN _dedup_articles a USING (doc_key)
 """
 
 # The days each group has mentions on, and for each day the first day a new cluster could
@@ -151,7 +173,7 @@ FROM ranked
 """
 
 _EVENTS = """
-INSERT INTO dedup_events_rebuilt
+INSERT INTO {table}
 WITH counts AS (
     SELECT
         global_event_id,
@@ -172,17 +194,19 @@ SELECT
     r.event, r.mode, r.cameo_code, r.cameo_base, r.cameo_root, r.modality,
     r.quad_class, r.goldstein, c.avg_goldstein, c.is_root_event,
     c.num_mentions, c.num_sources, c.num_articles,
-    r.doc_key, r.url, r.outlet, r.published, c.date_added, c.place
+    r.doc_key, r.url, r.outlet, r.published, c.date_added, c.place, r.dedup_unit
 FROM counts c
 JOIN _dedup_clusters r ON r.global_event_id = c.global_event_id AND r.rn = 1
 """
 
 _LINKS = """
-INSERT INTO event_mentions_rebuilt
-SELECT mention_id, global_event_id, doc_key, rn = 1, in_lead FROM _dedup_clusters
+INSERT INTO {table}
+SELECT mention_id, global_event_id, doc_key, rn = 1, in_lead, dedup_unit FROM _dedup_clusters
 """
 
 _TEMP_TABLES = (
+    "_dedup_found",
+    "_dedup_articles",
     "_dedup_mentions",
     "_dedup_days",
     "_dedup_next",
@@ -190,33 +214,121 @@ _TEMP_TABLES = (
     "_dedup_clusters",
 )
 
+#: The derived tables: dedup_events first, then event_mentions.
+_DERIVED = ("dedup_events", "event_mentions")
 #: Each derived table and the table a rebuild fills before it takes the derived one's place.
-_REBUILT = {"dedup_events": "dedup_events_rebuilt", "event_mentions": "event_mentions_rebuilt"}
+_REBUILT = {table: f"{table}_rebuilt" for table in _DERIVED}
 
 #: How many times a pass that runs out of memory is retried, each time with half as much again.
 _RETRIES = 4
+#: Units one lookup of `refresh` names (a batch's are looked up in as many as it takes).
+_UNITS_PER_LOOKUP = 500
+#: DuckDB answers a filter on an indexed column from the index only while it matches at most
+#: `index_scan_max_count` rows (2,048 by default), and otherwise reads the whole table. A
+#: refresh's lookups must never read the whole table (that is what made the rebuild's time and
+#: memory grow with the store), so while it runs the bound is set out of reach.
+_INDEX_SCAN_MAX_COUNT = 1 << 40
+
+
+def stored_settings(conn: duckdb.DuckDBPyConnection) -> DedupSettings | None:
+    """The settings the store's derived tables were built with; None until a first build."""
+    row = conn.execute("SELECT window_days, lead_sentences FROM dedup_settings").fetchall()
+    return DedupSettings(window_days=row[0][0], lead_sentences=row[0][1]) if row else None
+
+
+def _same_meaning(a: DedupSettings | None, b: DedupSettings) -> bool:
+    """Whether derived tables built with `a` are what `b` would build (the pass size and
+    memory limit change how a rebuild runs, not what it builds)."""
+    return a is not None and (a.window_days, a.lead_sentences) == (b.window_days, b.lead_sentences)
+
+
+def use_settings(
+    conn: duckdb.DuckDBPyConnection, settings: DedupSettings | None = None
+) -> DedupSummary | None:
+    """Make the derived tables follow `settings` (default: the defaults) from now on.
+
+    If the store was built with other settings, or not yet built at all, it is rebuilt whole
+    (returned is the rebuild's summary; None when nothing needed doing).
+    """
+    chosen = settings or DedupSettings()
+    if _same_meaning(stored_settings(conn), chosen):
+        return None
+    return deduplicate(conn, chosen)
+
+
+def ensure_built(conn: duckdb.DuckDBPyConnection) -> None:
+    """Build the derived tables with the default settings if this store never had them built
+    (a new store, or one from before units): batches can only keep up to date what exists."""
+    if stored_settings(conn) is None:
+        deduplicate(conn)
+
+
+def summary(conn: duckdb.DuckDBPyConnection) -> DedupSummary:
+    """How many deduplicated events and linked mentions the store holds."""
+    events = scalar(conn, "SELECT count(*) FROM dedup_events")
+    mentions = scalar(conn, "SELECT count(*) FROM event_mentions")
+    return DedupSummary(events=int(events), mentions=int(mentions))
+
+
+def refresh(conn: duckdb.DuckDBPyConnection, units: Collection[int]) -> None:
+    """Cluster the mentions of `units` again and replace their derived rows.
+
+    Runs in the caller's transaction (a batch's write), after its mentions changed. Each
+    statement finds its rows by an index lookup on `dedup_unit` or `doc_key`, so the work and
+    memory depend on the units, not on the size of the store.
+    """
+    settings = stored_settings(conn)
+    if settings is None:
+        raise RuntimeError("the store's deduplication was never built; open it for writing first")
+    chosen = sorted(set(units))
+    with _setting(conn, "index_scan_max_count", _INDEX_SCAN_MAX_COUNT):
+        for start in range(0, len(chosen), _UNITS_PER_LOOKUP):
+            part = chosen[start : start + _UNITS_PER_LOOKUP]
+            marks = _marks(len(part))
+            for table in _DERIVED:
+                conn.execute(f"DELETE FROM {table} WHERE dedup_unit IN ({marks})", part)
+            _cluster(conn, settings, f"e.dedup_unit IN ({marks})", part, _DERIVED)
+
+
+def units_of(conn: duckdb.DuckDBPyConnection, view: str, window_days: int) -> list[int]:
+    """The units of the mentions in `view` (a table or view shaped like `events`)."""
+    rows = conn.execute(f"SELECT DISTINCT {UNIT} FROM {view}", {"window": window_days})
+    return [row[0] for row in rows.fetchall()]
 
 
 def deduplicate(
     conn: duckdb.DuckDBPyConnection, settings: DedupSettings | None = None
 ) -> DedupSummary:
-    """Rebuild `dedup_events` and `event_mentions` from all stored mentions.
+    """Rebuild `dedup_events` and `event_mentions` whole from all stored mentions, and keep
+    `settings` for the batches that follow.
 
     The new tables are filled beside the old ones, one committed pass at a time, and take
     their place in one transaction at the end: a reader, or a crash, sees the old tables or
     the new ones, never a mix.
     """
     chosen = settings or DedupSettings()
+    _set_units(conn, chosen.window_days)
     limit = str(scalar(conn, "SELECT current_setting('memory_limit')"))
-    threads = int(scalar(conn, "SELECT current_setting('threads')"))
-    conn.execute("SET threads = 1")
-    try:
-        return _rebuild(conn, chosen, limit)
-    finally:
-        conn.execute(f"SET threads = {threads}")
+    with _setting(conn, "threads", 1):
+        _rebuild(conn, chosen, limit)
+    return summary(conn)
 
 
-def _rebuild(conn: duckdb.DuckDBPyConnection, chosen: DedupSettings, limit: str) -> DedupSummary:
+def _set_units(conn: duckdb.DuckDBPyConnection, window_days: int) -> None:
+    """Give every stored mention its unit under `window_days`, unless it has it already.
+
+    The settings row goes in the same transaction: until a rebuild records the new settings,
+    the store counts as never built, and the next writer rebuilds it (see `use_settings`).
+    """
+    stored = stored_settings(conn)
+    if stored is not None and stored.window_days == window_days:
+        return
+    with Transaction(conn), _indexes_dropped(conn, "events"):
+        conn.execute("DELETE FROM dedup_settings")
+        conn.execute(f"UPDATE events SET dedup_unit = {UNIT}", {"window": window_days})
+
+
+def _rebuild(conn: duckdb.DuckDBPyConnection, chosen: DedupSettings, limit: str) -> None:
     """The passes and the swap; `limit` is the connection's own memory limit, restored after
     each pass."""
     for table in _REBUILT:
@@ -225,10 +337,7 @@ def _rebuild(conn: duckdb.DuckDBPyConnection, chosen: DedupSettings, limit: str)
     passes = max(1, -(-stored // chosen.mentions_per_pass))
     for part in range(passes):
         _run_pass(conn, chosen, passes, part, limit)
-    _swap_in(conn)
-    events = scalar(conn, "SELECT count(*) FROM dedup_events")
-    mentions = scalar(conn, "SELECT count(*) FROM event_mentions")
-    return DedupSummary(events=int(events), mentions=int(mentions))
+    _swap_in(conn, chosen)
 
 
 def _create_empty_copy(conn: duckdb.DuckDBPyConnection, table: str) -> None:
@@ -264,7 +373,7 @@ def _run_pass(
 
     Committing and checkpointing each pass moves its rows out of memory into the file: a
     rebuild in one transaction held every new row in memory to the end. A pass holds whole
-    groups, so one very large group makes a large pass; instead of failing, the pass is tried
+    units, so one very large unit makes a large pass; instead of failing, the pass is tried
     again with half as much memory again (at most `_RETRIES` times). The checkpoint runs
     under the connection's own limit: one that runs out of memory invalidates the database.
     """
@@ -293,33 +402,95 @@ def _cluster_pass(
     part: int,
     budget: int,
 ) -> None:
-    """Cluster the groups whose hash falls in pass `part` of `passes`, and store the result.
-
-    Everything runs under `budget` MiB: DuckDB keeps the blocks of the stored tables that the
-    first statement reads cached up to its limit, and the rest reads only this pass's own
-    temporary tables.
-    """
+    """Cluster the units whose hash falls in pass `part` of `passes` into the rebuilt tables,
+    under `budget` MiB (DuckDB caches the blocks of the stored tables it reads up to its
+    limit)."""
     conn.execute(f"SET memory_limit = '{budget}MiB'")
-    conn.execute(
-        _MENTIONS,
-        {
-            "lead": settings.lead_sentences,
-            "passes": passes,
-            "pass": part,
-            "window": settings.window_days,
-        },
-    )
-    conn.execute(_DAYS)
-    conn.execute(_NEXT, {"window": settings.window_days})
-    for statement in (_STARTS, _CLUSTERS, _EVENTS, _LINKS):
-        conn.execute(statement)
+    where = "e.dedup_unit % ? = ?"
+    _cluster(conn, settings, where, [passes, part], tuple(_REBUILT.values()))
+
+
+def _cluster(
+    conn: duckdb.DuckDBPyConnection,
+    settings: DedupSettings,
+    where: str,
+    params: Sequence[object],
+    into: Sequence[str],
+) -> None:
+    """Cluster the mentions `where` picks (whole units) and insert their derived rows into
+    `into` (the dedup_events table, then the event_mentions table)."""
+    conn.execute(_FOUND.format(where=where), [settings.lead_sentences, *params])
+    keys = [row[0] for row in conn.execute("SELECT DISTINCT doc_key FROM _dedup_found").fetchall()]
+    if keys:
+        conn.execute(_ARTICLES.format(marks=_marks(len(keys))), keys)
+        conn.execute(_MENTIONS)
+        conn.execute(_DAYS)
+        conn.execute(_NEXT, {"window": settings.window_days})
+        for statement in (_STARTS, _CLUSTERS):
+            conn.execute(statement)
+        conn.execute(_EVENTS.format(table=into[0]))
+        conn.execute(_LINKS.format(table=into[1]))
     for table in _TEMP_TABLES:
-        conn.execute(f"DROP TABLE {table}")
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def _swap_in(conn: duckdb.DuckDBPyConnection) -> None:
-    """Put the rebuilt tables in the derived tables' place, in one transaction."""
+def _swap_in(conn: duckdb.DuckDBPyConnection, settings: DedupSettings) -> None:
+    """Put the rebuilt tables in the derived tables' place, with the derived tables' indexes,
+    and record `settings`, in one transaction."""
     with Transaction(conn):
         for table, rebuilt in _REBUILT.items():
+            indexes = _index_definitions(conn, table)
             conn.execute(f"DROP TABLE {table}")
             conn.execute(f"ALTER TABLE {rebuilt} RENAME TO {table}")
+            for sql in indexes:
+                conn.execute(sql)
+        conn.execute("DELETE FROM dedup_settings")
+        conn.execute(
+            "INSERT INTO dedup_settings VALUES (?, ?)",
+            [settings.window_days, settings.lead_sentences],
+        )
+
+
+def _index_definitions(conn: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """The statements that made `table`'s indexes (the migrations own them; a rebuild or an
+    update that has to drop them puts back whatever they made)."""
+    rows = conn.execute(
+        "SELECT sql FROM duckdb_indexes() WHERE database_name = current_database()"
+        " AND schema_name = 'main' AND table_name = ? ORDER BY index_name",
+        [table],
+    ).fetchall()
+    return [str(row[0]) for row in rows]
+
+
+@contextmanager
+def _indexes_dropped(conn: duckdb.DuckDBPyConnection, table: str) -> Iterator[None]:
+    """`table` without its indexes for the duration: DuckDB updates an indexed column as a
+    delete and an insert of the whole row, and building the index once afterwards is cheaper."""
+    indexes = _index_definitions(conn, table)
+    names = conn.execute(
+        "SELECT index_name FROM duckdb_indexes() WHERE database_name = current_database()"
+        " AND schema_name = 'main' AND table_name = ?",
+        [table],
+    ).fetchall()
+    for (name,) in names:
+        conn.execute(f"DROP INDEX {name}")
+    yield
+    for sql in indexes:
+        conn.execute(sql)
+
+
+@contextmanager
+def _setting(conn: duckdb.DuckDBPyConnection, name: str, value: int) -> Iterator[None]:
+    """DuckDB's setting `name` at `value` for the duration, then back to what it was."""
+    before = scalar(conn, f"SELECT current_setting('{name}')")
+    conn.execute(f"SET {name} = {int(value)}")
+    try:
+        yield
+    finally:
+        conn.execute(f"SET {name} = {int(before)}")
+
+
+def _marks(count: int) -> str:
+    """`count` parameter marks for an IN list. A list of parameters, rather than one list
+    parameter, is what DuckDB answers from an index."""
+    return ", ".join("?" for _ in range(count))
