@@ -10,7 +10,9 @@ The shape of a run, and why:
   picklable factory, because loading spaCy and the dictionaries is the expensive part.
 * Only the parent writes, one transaction per batch, so an article and its events land
   together or not at all and a SIGKILL at any moment loses at most the batches in flight.
-* Deduplication is rebuilt from scratch at the end, from whatever the store then holds.
+* Each batch queues the dedup units its mentions fall in, and the end of the run clusters
+  just those units again (`tacitus.store.dedup`); a run with other dedup settings than the
+  store's rebuilds deduplication whole instead.
 """
 
 from __future__ import annotations
@@ -457,7 +459,6 @@ def ingest(
         summary.run_id = store.start_run("ingest", [str(p) for p in inputs], workers)
         status = "failed"
         try:
-            store.use_dedup_settings(dedup_settings)
             items = reader(inputs, date_from=date_from, date_to=date_to)
             report = _Reporter("ingest", sizes.total, progress, stream or sys.stderr)
             with report:
@@ -478,7 +479,7 @@ def ingest(
                     report.update(summary.read, summary.events, sizes.done)
                 sizes.reached("")
                 report.update(summary.read, summary.events, sizes.total, force=True)
-            summary.dedup_events = store.dedup_events()
+            summary.dedup_events = store.catch_up_dedup(dedup_settings)
             status = "done"
         finally:
             summary.seconds = time.perf_counter() - started
@@ -496,7 +497,8 @@ def recode(
     dedup_settings: DedupSettings | None = None,
     stream: TextIO | None = None,
 ) -> RecodeSummary:
-    """Code every stored article again (after a dictionary change) and rebuild dedup.
+    """Code every stored article again (after a dictionary change), then bring deduplication
+    up to date with the new events.
 
     Each batch replaces its articles' events in one transaction, so an interrupted re-code
     leaves every article with either its old events or its new ones, never a mix. Like
@@ -510,7 +512,6 @@ def recode(
         run_id = store.start_run("recode", [str(db_path)], workers)
         status = "failed"
         try:
-            store.use_dedup_settings(dedup_settings)
             with store.session() as open_store:
                 total = int(scalar(open_store.conn, "SELECT count(*) FROM articles"))
             units = (_Work(batch) for batch in store.iter_articles(batch_size))
@@ -523,7 +524,7 @@ def recode(
                     done = summary.articles + summary.rejected
                     report.update(done, summary.events, done)
                 report.update(summary.articles, summary.events, total, force=True)
-            summary.dedup_events = store.dedup_events()
+            summary.dedup_events = store.catch_up_dedup(dedup_settings)
             status = "done"
         finally:
             summary.seconds = time.perf_counter() - started

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from tacitus.records import Article
-from tacitus.store import CodedArticle, DedupSettings, Store, dedup, deduplicate
+from tacitus.store import CodedArticle, DedupSettings, Store, catch_up, dedup, deduplicate
 from tests.ingest_support import VERBS, FakeCoder, generated_docs
 
 DAY = dt.date(2024, 3, 5)
@@ -259,31 +259,40 @@ def _derived(store: Store) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]
     )
 
 
+def _pending(store: Store) -> int:
+    return int(store.conn.execute("SELECT count(*) FROM dedup_pending").fetchall()[0][0])
+
+
 @pytest.mark.parametrize("window_days", [1, 3])
-def test_batch_by_batch_the_derived_tables_are_what_a_rebuild_makes(
+def test_catching_up_run_after_run_gives_what_a_rebuild_makes(
     tmp_path: Path, window_days: int
 ) -> None:
-    # Batches in shuffled order, so that later batches bring earlier-published articles
-    # (new roots, new ids) and more mentions of days and groups already stored.
+    # Runs of nine articles in shuffled order, so that later runs bring earlier-published
+    # articles (new roots, new ids) and more mentions of days and groups already stored.
     articles = [
         Article(d.id, d.text, dt.date.fromisoformat(d.published), d.url, d.outlet)
         for d in generated_docs(120)
     ]
     random.Random(3).shuffle(articles)
     coder = FakeCoder()
+    settings = DedupSettings(window_days=window_days, mentions_per_pass=25)
     with Store.open(tmp_path / "t.duckdb") as store:
-        dedup.use_settings(store.conn, DedupSettings(window_days=window_days))
         for start in range(0, len(articles), 9):
             batch = articles[start : start + 9]
             store.write_batch([CodedArticle(a, coder.code_article(a), "fake") for a in batch])
+            assert _pending(store) > 0
+            caught_up = catch_up(store.conn, settings)
+            assert _pending(store) == 0
         kept = _derived(store)
-        rebuilt = deduplicate(store.conn, DedupSettings(window_days=window_days))
+        rebuilt = deduplicate(store.conn, settings)
         assert _derived(store) == kept
+    assert caught_up == rebuilt
     assert rebuilt.mentions > 200 and rebuilt.events < rebuilt.mentions
 
 
-def test_re_coding_keeps_the_derived_tables_what_a_rebuild_makes(tmp_path: Path) -> None:
+def test_re_coding_then_catching_up_gives_what_a_rebuild_makes(tmp_path: Path) -> None:
     with _generated_store(tmp_path, 80) as store:
+        catch_up(store.conn)
         stored = [
             Article(*row)
             for row in store.conn.execute(
@@ -295,18 +304,50 @@ def test_re_coding_keeps_the_derived_tables_what_a_rebuild_makes(tmp_path: Path)
         for start in range(0, 40, 10):
             batch = stored[start : start + 10]
             store.replace_events([CodedArticle(a, fewer.code_article(a), "fewer") for a in batch])
+        caught_up = catch_up(store.conn)
         kept = _derived(store)
         rebuilt = deduplicate(store.conn)
         assert _derived(store) == kept
-    assert rebuilt.mentions == len(kept[1])
+    assert caught_up == rebuilt and rebuilt.mentions == len(kept[1])
+
+
+def test_a_catch_up_that_fails_midway_leaves_the_old_tables_and_the_queue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = DedupSettings(mentions_per_pass=20)
+    with _generated_store(tmp_path) as store:
+        real = dedup._catch_up_pass
+
+        def fail_in_the_second_pass(
+            conn: Any, chosen: Any, passes: int, part: int, budget: int
+        ) -> None:
+            if part == 1:
+                raise RuntimeError("killed")
+            real(conn, chosen, passes, part, budget)
+
+        monkeypatch.setattr(dedup, "_catch_up_pass", fail_in_the_second_pass)
+        queued, before = _pending(store), _derived(store)
+        with pytest.raises(RuntimeError, match="killed"):
+            catch_up(store.conn, settings)
+        # The first pass was committed, but only into the tables being rebuilt.
+        assert queued > 0 and _pending(store) == queued and _derived(store) == before
+        monkeypatch.setattr(dedup, "_catch_up_pass", real)
+        catch_up(store.conn, settings)
+        kept = _derived(store)
+        deduplicate(store.conn, settings)
+        assert _pending(store) == 0 and _derived(store) == kept
 
 
 def test_a_store_remembers_its_settings_and_other_settings_rebuild_it(tmp_path: Path) -> None:
     with _store(tmp_path, _reports()) as store:
         assert dedup.stored_settings(store.conn) == DedupSettings()
-        assert dedup.use_settings(store.conn, DedupSettings()) is None
+        catch_up(store.conn)
         wider = DedupSettings(window_days=3, lead_sentences=2)
-        assert dedup.use_settings(store.conn, wider) == dedup.summary(store.conn)
-        assert dedup.stored_settings(store.conn) == wider
-        # The pass size and memory limit change how a rebuild runs, not what it makes.
-        assert dedup.use_settings(store.conn, DedupSettings(3, 2, mentions_per_pass=5)) is None
+        store.conn.execute("INSERT INTO dedup_pending VALUES (1)")
+        assert catch_up(store.conn, wider) == dedup.summary(store.conn)
+        # Rebuilt whole, and the rebuild read every mention: nothing is left queued.
+        assert dedup.stored_settings(store.conn) == wider and _pending(store) == 0
+        # The pass size and memory limit change how dedup runs, not what it makes.
+        rows = _derived(store)
+        catch_up(store.conn, DedupSettings(3, 2, mentions_per_pass=5))
+        assert _derived(store) == rows

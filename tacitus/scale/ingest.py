@@ -13,8 +13,8 @@ The shape of a run, and why (tacitus.ingest is the single-machine path; this reu
 * The client merges shards with `RunStore.write_rows` as tasks finish, in whatever order (a
   document is in one partition only, and its events' ids depend on the document alone), a
   transaction per MERGE_DOCS documents or so (the run lock held throughout, the file only
-  while writing, as the single-machine path). Then it deduplicates exactly as the
-  single-machine path does.
+  while writing, as the single-machine path). Each transaction queues its dedup units, and the
+  end of the run catches deduplication up, exactly as on a single machine.
 * At most two partitions per worker thread are in flight, so the memory of the client and of
   the scheduler (which keeps each task's articles until it is done) stays bounded.
 * A worker lost mid-task: Dask runs the task again on another worker, which writes the same
@@ -167,7 +167,6 @@ def ingest_on_dask(
         summary.run_id = store.start_run("ingest", [str(p) for p in inputs], _threads(client))
         status = "failed"
         try:
-            store.use_dedup_settings(dedup_settings)
             client.register_plugin(plugin, name=plugin.name)
             items = reader(inputs, date_from=date_from, date_to=date_to)
             cut = partitions(
@@ -182,7 +181,7 @@ def ingest_on_dask(
                 run.code_all(cut)
                 sizes.reached("")
                 report.update(summary.read, summary.events, sizes.total, force=True)
-            summary.dedup_events = store.dedup_events()
+            summary.dedup_events = store.catch_up_dedup(dedup_settings)
             status = "done"
         finally:
             summary.seconds = time.perf_counter() - started

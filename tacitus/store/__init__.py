@@ -1,7 +1,8 @@
 """The store: a DuckDB file holding articles, coded event mentions and deduplicated events.
 
 `Store.open` creates or migrates a database; `Store.write_batch` commits articles with their
-events atomically; `deduplicate` rebuilds the GDELT-style event table. docs/schema.md
+events atomically and queues the deduplicated events they change; `catch_up` brings the
+GDELT-style event table up to date, and `deduplicate` rebuilds it whole. docs/schema.md
 describes every table.
 """
 
@@ -18,7 +19,7 @@ from tacitus.store.db import (
     record_from_row,
     text_hash,
 )
-from tacitus.store.dedup import DedupSettings, DedupSummary, deduplicate
+from tacitus.store.dedup import DedupSettings, DedupSummary, catch_up, deduplicate
 from tacitus.store.schema import SchemaError, current_version, latest_version, migrate
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "SchemaError",
     "Store",
     "StoreBusy",
+    "catch_up",
     "current_version",
     "deduplicate",
     "doc_key",

@@ -450,24 +450,18 @@ class Store:
                 f"{verb} INTO {table} BY NAME SELECT *{extra} FROM {view}", constants
             )
 
-    def _insert_events(self, events: pa.Table, now: dt.datetime) -> list[int]:
-        """Insert event mentions with their dedup units; returns the units they fall in."""
+    def _insert_events(self, events: pa.Table, now: dt.datetime) -> None:
+        """Insert event mentions with their dedup units, and queue those units for the run's
+        dedup catch-up (`dedup.catch_up`)."""
         if not events.num_rows:
-            return []
-        window = self._dedup_window()
+            return
         with self._registered("_batch_events", events) as view:
-            self.conn.execute(
+            units = self.conn.execute(
                 f"INSERT INTO events BY NAME SELECT *, $coded_at AS coded_at,"
-                f" {dedup.UNIT} AS dedup_unit FROM {view}",
-                {"coded_at": now, "window": window},
-            )
-            return dedup.units_of(self.conn, view, window)
-
-    def _dedup_window(self) -> int:
-        settings = dedup.stored_settings(self.conn)
-        if settings is None:  # a writable open builds it (`dedup.ensure_built`)
-            raise RuntimeError(f"{self.path}: deduplication was never built")
-        return settings.window_days
+                f" {dedup.UNIT} AS dedup_unit FROM {view} RETURNING dedup_unit",
+                {"coded_at": now, "window": dedup.unit_window(self.conn)},
+            ).fetchall()
+        dedup.queue_units(self.conn, (unit for (unit,) in units))
 
     def _transaction(self) -> Transaction:
         return Transaction(self.conn)
@@ -500,7 +494,7 @@ class Store:
                 articles = articles.filter(pc.invert(pc.is_in(articles["doc_key"], held)))
                 events = events.filter(pc.invert(pc.is_in(events["doc_key"], held)))
             self._insert("articles", articles, {"coded_at": now, "run_id": run_id})
-            dedup.refresh(self.conn, self._insert_events(events, now))
+            self._insert_events(events, now)
             reject_rows = _reject_rows(rejects, now, run_id)
             self._insert("rejects", reject_rows, {})
         return BatchResult(articles.num_rows, events.num_rows, reject_rows.num_rows)
@@ -528,13 +522,13 @@ class Store:
                         for n, record in enumerate(item.events)
                     )
             done = sorted(present)
-            old_units = self.conn.execute(
+            gone = self.conn.execute(
                 "DELETE FROM events WHERE doc_key IN (SELECT unnest(?::VARCHAR[]))"
                 " RETURNING dedup_unit",
                 [done],
             ).fetchall()
-            table = pa.Table.from_pylist(events, schema=EVENT_ROW_SCHEMA)
-            new_units = self._insert_events(table, now)
+            dedup.queue_units(self.conn, (unit for (unit,) in gone))
+            self._insert_events(pa.Table.from_pylist(events, schema=EVENT_ROW_SCHEMA), now)
             self.conn.executemany(
                 "UPDATE articles SET coded_at = ?, coder_version = ? WHERE doc_key = ?",
                 [
@@ -544,8 +538,6 @@ class Store:
                 ],
             )
             self._insert("rejects", _reject_rows(rejects, now, run_id), {})
-            # After the articles' new dates: an event's date_added is its articles' coded_at.
-            dedup.refresh(self.conn, {unit for (unit,) in old_units} | set(new_units))
         return len(events)
 
     def iter_articles(self, batch_size: int = 500) -> Iterator[list[Article]]:
@@ -734,17 +726,11 @@ class RunStore:
                 return
             yield batch
 
-    def use_dedup_settings(self, settings: dedup.DedupSettings | None) -> None:
-        """`dedup.use_settings`, in a session of its own: the run's batches then keep the
-        derived tables up to date under `settings` (rebuilt first if they were built with
-        others)."""
+    def catch_up_dedup(self, settings: dedup.DedupSettings | None) -> int:
+        """`dedup.catch_up`, in a session of its own; returns how many deduplicated events
+        the store then holds."""
         with self.session() as store:
-            dedup.use_settings(store.conn, settings)
-
-    def dedup_events(self) -> int:
-        """How many deduplicated events the store holds."""
-        with self.reading() as store:
-            return dedup.summary(store.conn).events
+            return dedup.catch_up(store.conn, settings).events
 
     def start_run(self, kind: str, paths: Sequence[str], workers: int) -> int:
         """`Store.start_run`, in a session of its own."""

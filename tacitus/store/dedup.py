@@ -15,38 +15,38 @@ Mentions without a date cannot be placed in time, so each stands alone. Every me
 (`event_mentions` links it to its event). The event's id is a hash of its root mention (the one
 from the earliest-published article), so recomputing from the same mentions gives the same ids.
 
-How the derived tables stay current without re-reading the store (docs/schema.md,
-"Deduplication"):
+How the derived tables stay current without re-reading the store after every run
+(docs/schema.md, "Deduplication"):
 
 * *Units.* Mentions of different groups (source, target, base code, modality) are never one
   event, and with a window of one day neither are a group's mentions of different days. So a
   group's day (one-day window) or a whole group (longer windows) can be clustered without
   looking at any other mention: a *unit*. An undated mention stands alone, so it is a unit
-  by itself. Every mention and every derived row carries its unit's hash, `dedup_unit`, which
-  is indexed.
-* *Batch by batch* (`refresh`). When a batch adds or re-codes mentions, the units they fall in
-  are clustered again in the batch's own transaction: their mentions and articles are looked
-  up by index, their old derived rows deleted and the new ones inserted. A batch's work thus
-  depends on the batch and on what its units already hold, not on the size of the store, and
-  the derived rows commit with the mentions they come from: a crash leaves them matching the
-  mentions, exactly as a rebuild would.
+  by itself. Every mention and every derived row carries its unit's hash, `dedup_unit`.
+* *Queued by each batch, caught up at the end of a run* (`catch_up`). A batch that adds or
+  re-codes mentions queues their units in `dedup_pending`, in its own transaction. The end of
+  the run clusters just those units again, in passes, into tables beside the derived ones,
+  copies the other units' rows over as they are, and swaps the new tables in (emptying the
+  queue) in one transaction. A crash leaves the old tables and the queue as they were, and a
+  reader sees the old tables or the new ones, never a mix. The run's clustering follows what
+  it changed; what still grows with the store is one sequential copy.
 * *Whole* (`deduplicate`). The unit hash depends on the window, so the store records the
   settings it was built with (`dedup_settings`); a run with other settings, or a store from
-  before units, is rebuilt whole first. The rebuild splits the units into passes of about
-  `mentions_per_pass` mentions, each committed (and checkpointed) into tables beside the
-  derived ones, which replace them in one transaction at the end; a reader or a crash sees
-  the old tables or the new ones, never a mix. It runs on one thread under a memory limit of
-  its own (`memory_mib`): DuckDB otherwise caches what a query reads up to most of the
-  machine's memory, and what a pass needs beyond that cache is mostly per thread. A pass
-  that still runs out (a very large group) is retried with half as much memory again, up to
-  `_RETRIES` times.
+  before units, is rebuilt whole, the same way with every unit queued.
+* *Memory.* Passes hold about `mentions_per_pass` mentions and run on one thread under a
+  DuckDB memory limit of their own (`memory_mib`): DuckDB otherwise caches what a query reads
+  up to most of the machine's memory, and what a pass needs beyond that cache is mostly per
+  thread. A pass that still runs out (a very large unit) is retried with half as much memory
+  again, up to `_RETRIES` times. Each pass is committed and checkpointed, so its rows leave
+  memory for the file.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Protocol
 
 import duckdb
 
@@ -102,9 +102,9 @@ UNIT = """(md5_number(to_json({'actor': actor_cameo, 'recipient': recipient_came
     'day': CASE WHEN $window = 1 THEN event_date END,
     'alone': CASE WHEN event_date IS NULL THEN mention_id END})::VARCHAR) >> 65)::BIGINT"""
 
-# The mentions to cluster (`{where}` picks them), with what the event rows need: the group `g`
-# (a struct, which compares NULL fields as equal, so a missing actor is a group like any
-# other) and the details a root mention lends its event.
+# The mentions to cluster (`{where}` picks whole units), with what the event rows need from
+# them: the group `g` (a struct, which compares NULL fields as equal, so a missing actor is a
+# group like any other) and the details a root mention lends its event.
 _FOUND = """
 CREATE OR REPLACE TEMP TABLE _dedup_found AS
 SELECT
@@ -119,16 +119,15 @@ FROM events e
 WHERE {where}
 """
 
-# Their articles' facts (for the counts and the root), looked up by key in the articles index.
-_ARTICLES = """
-CREATE OR REPLACE TEMP TABLE _dedup_articles AS
-SELECT doc_key, published, url, outlet, coded_at FROM articles WHERE doc_key IN ({marks})
-"""
-
+# With the article facts the counts need. A statement of its own, so that DuckDB builds its
+# hash table from the pass's mentions, whose count it knows, and streams the articles past it:
+# joined in the statement above, it built one from the articles, and needed more memory the
+# more articles the store held (at 100,000 documents more than 24 MiB; now 10 MiB at 10,000
+# and at 100,000).
 _MENTIONS = """
 CREATE OR REPLACE TEMP TABLE _dedup_mentions AS
 SELECT f.*, a.published, a.url, a.outlet, a.coded_at
-FROM _dedup_found f JOIN _dedup_articles a USING (doc_key)
+FROM _dedup_found f JOIN articles a USING (doc_key)
 """
 
 # The days each group has mentions on, and for each day the first day a new cluster could
@@ -206,7 +205,6 @@ SELECT mention_id, global_event_id, doc_key, rn = 1, in_lead, dedup_unit FROM _d
 
 _TEMP_TABLES = (
     "_dedup_found",
-    "_dedup_articles",
     "_dedup_mentions",
     "_dedup_days",
     "_dedup_next",
@@ -218,16 +216,27 @@ _TEMP_TABLES = (
 _DERIVED = ("dedup_events", "event_mentions")
 #: Each derived table and the table a rebuild fills before it takes the derived one's place.
 _REBUILT = {table: f"{table}_rebuilt" for table in _DERIVED}
+#: The queued units of one pass of the catch-up (parameters: passes, this pass).
+_PENDING_PASS = "SELECT dedup_unit FROM dedup_pending WHERE dedup_unit % ? = ?"
+#: Whether a row's unit is queued.
+_QUEUED = "dedup_unit IN (SELECT dedup_unit FROM dedup_pending)"
+#: How many more rows a pass of the catch-up's copy holds than a clustering pass holds
+#: mentions: copying needs no sorting or windows.
+_COPY_RATIO = 10
 
 #: How many times a pass that runs out of memory is retried, each time with half as much again.
 _RETRIES = 4
-#: Units one lookup of `refresh` names (a batch's are looked up in as many as it takes).
-_UNITS_PER_LOOKUP = 500
-#: DuckDB answers a filter on an indexed column from the index only while it matches at most
-#: `index_scan_max_count` rows (2,048 by default), and otherwise reads the whole table. A
-#: refresh's lookups must never read the whole table (that is what made the rebuild's time and
-#: memory grow with the store), so while it runs the bound is set out of reach.
-_INDEX_SCAN_MAX_COUNT = 1 << 40
+
+
+class _Pass(Protocol):
+    def __call__(
+        self,
+        conn: duckdb.DuckDBPyConnection,
+        settings: DedupSettings,
+        passes: int,
+        part: int,
+        budget: int,
+    ) -> None: ...
 
 
 def stored_settings(conn: duckdb.DuckDBPyConnection) -> DedupSettings | None:
@@ -242,25 +251,53 @@ def _same_meaning(a: DedupSettings | None, b: DedupSettings) -> bool:
     return a is not None and (a.window_days, a.lead_sentences) == (b.window_days, b.lead_sentences)
 
 
-def use_settings(
-    conn: duckdb.DuckDBPyConnection, settings: DedupSettings | None = None
-) -> DedupSummary | None:
-    """Make the derived tables follow `settings` (default: the defaults) from now on.
-
-    If the store was built with other settings, or not yet built at all, it is rebuilt whole
-    (returned is the rebuild's summary; None when nothing needed doing).
-    """
-    chosen = settings or DedupSettings()
-    if _same_meaning(stored_settings(conn), chosen):
-        return None
-    return deduplicate(conn, chosen)
-
-
 def ensure_built(conn: duckdb.DuckDBPyConnection) -> None:
     """Build the derived tables with the default settings if this store never had them built
-    (a new store, or one from before units): batches can only keep up to date what exists."""
+    (a new store, or one from before units): batches can only queue changes to what exists."""
     if stored_settings(conn) is None:
         deduplicate(conn)
+
+
+def unit_window(conn: duckdb.DuckDBPyConnection) -> int:
+    """The window the store's units are hashed with (`UNIT`'s `$window`)."""
+    settings = stored_settings(conn)
+    if settings is None:  # a writable open builds it (`ensure_built`)
+        raise RuntimeError("the store's deduplication was never built; open it for writing")
+    return settings.window_days
+
+
+def queue_units(conn: duckdb.DuckDBPyConnection, units: Iterable[int]) -> None:
+    """Queue `units` for the next catch-up; called in the transaction that writes or deletes
+    their mentions."""
+    conn.execute("INSERT INTO dedup_pending SELECT unnest(?::BIGINT[])", [sorted(set(units))])
+
+
+def catch_up(
+    conn: duckdb.DuckDBPyConnection, settings: DedupSettings | None = None
+) -> DedupSummary:
+    """Bring the derived tables up to date with the stored mentions under `settings`.
+
+    Under the store's own settings, only the queued units are clustered again: the new
+    derived tables get the other units' rows copied as they are, and take the old ones'
+    place in one transaction, which also empties the queue. Under other settings (or in a
+    store never built) everything is rebuilt, and `settings` kept from then on.
+    """
+    chosen = settings or DedupSettings()
+    if not _same_meaning(stored_settings(conn), chosen):
+        return deduplicate(conn, chosen)
+    if not scalar(conn, "SELECT count(*) FROM dedup_pending"):
+        return summary(conn)
+    with _setting(conn, "threads", 1), _setting(conn, "memory_limit", f"{chosen.memory_mib}MiB"):
+        queued = int(scalar(conn, f"SELECT count(*) FROM events WHERE {_QUEUED}"))
+    kept = int(scalar(conn, "SELECT count(*) FROM event_mentions")) - queued
+    if queued >= kept:  # mostly new (a first run): clustering everything costs no more
+        return deduplicate(conn, chosen)
+    for table in _REBUILT:
+        _create_empty_copy(conn, table)
+    _in_passes(conn, chosen, kept // _COPY_RATIO, _copy_pass)
+    _in_passes(conn, chosen, queued, _catch_up_pass)
+    _swap_in(conn, chosen)
+    return summary(conn)
 
 
 def summary(conn: duckdb.DuckDBPyConnection) -> DedupSummary:
@@ -270,37 +307,11 @@ def summary(conn: duckdb.DuckDBPyConnection) -> DedupSummary:
     return DedupSummary(events=int(events), mentions=int(mentions))
 
 
-def refresh(conn: duckdb.DuckDBPyConnection, units: Collection[int]) -> None:
-    """Cluster the mentions of `units` again and replace their derived rows.
-
-    Runs in the caller's transaction (a batch's write), after its mentions changed. Each
-    statement finds its rows by an index lookup on `dedup_unit` or `doc_key`, so the work and
-    memory depend on the units, not on the size of the store.
-    """
-    settings = stored_settings(conn)
-    if settings is None:
-        raise RuntimeError("the store's deduplication was never built; open it for writing first")
-    chosen = sorted(set(units))
-    with _setting(conn, "index_scan_max_count", _INDEX_SCAN_MAX_COUNT):
-        for start in range(0, len(chosen), _UNITS_PER_LOOKUP):
-            part = chosen[start : start + _UNITS_PER_LOOKUP]
-            marks = _marks(len(part))
-            for table in _DERIVED:
-                conn.execute(f"DELETE FROM {table} WHERE dedup_unit IN ({marks})", part)
-            _cluster(conn, settings, f"e.dedup_unit IN ({marks})", part, _DERIVED)
-
-
-def units_of(conn: duckdb.DuckDBPyConnection, view: str, window_days: int) -> list[int]:
-    """The units of the mentions in `view` (a table or view shaped like `events`)."""
-    rows = conn.execute(f"SELECT DISTINCT {UNIT} FROM {view}", {"window": window_days})
-    return [row[0] for row in rows.fetchall()]
-
-
 def deduplicate(
     conn: duckdb.DuckDBPyConnection, settings: DedupSettings | None = None
 ) -> DedupSummary:
     """Rebuild `dedup_events` and `event_mentions` whole from all stored mentions, and keep
-    `settings` for the batches that follow.
+    `settings` for the runs that follow.
 
     The new tables are filled beside the old ones, one committed pass at a time, and take
     their place in one transaction at the end: a reader, or a crash, sees the old tables or
@@ -308,9 +319,11 @@ def deduplicate(
     """
     chosen = settings or DedupSettings()
     _set_units(conn, chosen.window_days)
-    limit = str(scalar(conn, "SELECT current_setting('memory_limit')"))
-    with _setting(conn, "threads", 1):
-        _rebuild(conn, chosen, limit)
+    for table in _REBUILT:
+        _create_empty_copy(conn, table)
+    stored = int(scalar(conn, "SELECT count(*) FROM events"))
+    _in_passes(conn, chosen, stored, _cluster_pass)
+    _swap_in(conn, chosen)
     return summary(conn)
 
 
@@ -318,26 +331,26 @@ def _set_units(conn: duckdb.DuckDBPyConnection, window_days: int) -> None:
     """Give every stored mention its unit under `window_days`, unless it has it already.
 
     The settings row goes in the same transaction: until a rebuild records the new settings,
-    the store counts as never built, and the next writer rebuilds it (see `use_settings`).
+    the store counts as never built, and the next writer rebuilds it (`ensure_built`).
     """
     stored = stored_settings(conn)
     if stored is not None and stored.window_days == window_days:
         return
-    with Transaction(conn), _indexes_dropped(conn, "events"):
+    with Transaction(conn):
         conn.execute("DELETE FROM dedup_settings")
         conn.execute(f"UPDATE events SET dedup_unit = {UNIT}", {"window": window_days})
 
 
-def _rebuild(conn: duckdb.DuckDBPyConnection, chosen: DedupSettings, limit: str) -> None:
-    """The passes and the swap; `limit` is the connection's own memory limit, restored after
-    each pass."""
-    for table in _REBUILT:
-        _create_empty_copy(conn, table)
-    stored = int(scalar(conn, "SELECT count(*) FROM events"))
-    passes = max(1, -(-stored // chosen.mentions_per_pass))
-    for part in range(passes):
-        _run_pass(conn, chosen, passes, part, limit)
-    _swap_in(conn, chosen)
+def _in_passes(
+    conn: duckdb.DuckDBPyConnection, settings: DedupSettings, mentions: int, step: _Pass
+) -> None:
+    """Run `step` over `mentions` mentions in passes of about `mentions_per_pass`, on one
+    thread; the connection's thread count and memory limit are restored afterwards."""
+    limit = str(scalar(conn, "SELECT current_setting('memory_limit')"))
+    passes = max(1, -(-mentions // settings.mentions_per_pass))
+    with _setting(conn, "threads", 1):
+        for part in range(passes):
+            _run_pass(conn, settings, passes, part, limit, step)
 
 
 def _create_empty_copy(conn: duckdb.DuckDBPyConnection, table: str) -> None:
@@ -368,6 +381,7 @@ def _run_pass(
     passes: int,
     part: int,
     limit: str,
+    step: _Pass,
 ) -> None:
     """One pass in its own transaction, then a checkpoint, retried on running out of memory.
 
@@ -375,13 +389,14 @@ def _run_pass(
     rebuild in one transaction held every new row in memory to the end. A pass holds whole
     units, so one very large unit makes a large pass; instead of failing, the pass is tried
     again with half as much memory again (at most `_RETRIES` times). The checkpoint runs
-    under the connection's own limit: one that runs out of memory invalidates the database.
+    under the connection's own limit `limit`: one that runs out of memory invalidates the
+    database.
     """
     budget = settings.memory_mib
     for attempt in range(_RETRIES + 1):
         conn.begin()
         try:
-            _cluster_pass(conn, settings, passes, part, budget)
+            step(conn, settings, passes, part, budget)
         except BaseException as error:
             conn.rollback()
             conn.execute("SET memory_limit = ?", [limit])
@@ -402,12 +417,49 @@ def _cluster_pass(
     part: int,
     budget: int,
 ) -> None:
-    """Cluster the units whose hash falls in pass `part` of `passes` into the rebuilt tables,
-    under `budget` MiB (DuckDB caches the blocks of the stored tables it reads up to its
-    limit)."""
+    """A rebuild's pass: the units whose hash falls in pass `part` of `passes`, clustered into
+    the rebuilt tables under `budget` MiB."""
     conn.execute(f"SET memory_limit = '{budget}MiB'")
     where = "e.dedup_unit % ? = ?"
     _cluster(conn, settings, where, [passes, part], tuple(_REBUILT.values()))
+
+
+def _catch_up_pass(
+    conn: duckdb.DuckDBPyConnection,
+    settings: DedupSettings,
+    passes: int,
+    part: int,
+    budget: int,
+) -> None:
+    """A catch-up's pass: the queued units whose hash falls in pass `part` of `passes`,
+    clustered into the rebuilt tables under `budget` MiB."""
+    conn.execute(f"SET memory_limit = '{budget}MiB'")
+    where = f"e.dedup_unit IN ({_PENDING_PASS})"
+    _cluster(conn, settings, where, [passes, part], tuple(_REBUILT.values()))
+
+
+def _copy_pass(
+    conn: duckdb.DuckDBPyConnection,
+    settings: DedupSettings,
+    passes: int,
+    part: int,
+    budget: int,
+) -> None:
+    """A catch-up's copy: the derived rows of the unqueued units whose hash falls in pass
+    `part` of `passes`, copied as they are into the rebuilt tables under `budget` MiB.
+
+    Copying reads and writes in sequence. Deleting the queued units' rows in place was
+    measured instead: DuckDB needed 84 MiB to delete 2,000 units' rows scattered over a
+    store of 100,000 documents (15 at 10,000). A copy in one transaction held every row in
+    memory until it committed (122 MiB at 100,000 documents), hence passes.
+    """
+    conn.execute(f"SET memory_limit = '{budget}MiB'")
+    for table, rebuilt in _REBUILT.items():
+        conn.execute(
+            f"INSERT INTO {rebuilt} SELECT * FROM {table}"
+            f" WHERE dedup_unit % ? = ? AND NOT ({_QUEUED})",
+            [passes, part],
+        )
 
 
 def _cluster(
@@ -420,30 +472,25 @@ def _cluster(
     """Cluster the mentions `where` picks (whole units) and insert their derived rows into
     `into` (the dedup_events table, then the event_mentions table)."""
     conn.execute(_FOUND.format(where=where), [settings.lead_sentences, *params])
-    keys = [row[0] for row in conn.execute("SELECT DISTINCT doc_key FROM _dedup_found").fetchall()]
-    if keys:
-        conn.execute(_ARTICLES.format(marks=_marks(len(keys))), keys)
-        conn.execute(_MENTIONS)
-        conn.execute(_DAYS)
-        conn.execute(_NEXT, {"window": settings.window_days})
-        for statement in (_STARTS, _CLUSTERS):
-            conn.execute(statement)
-        conn.execute(_EVENTS.format(table=into[0]))
-        conn.execute(_LINKS.format(table=into[1]))
+    conn.execute(_MENTIONS)
+    conn.execute(_DAYS)
+    conn.execute(_NEXT, {"window": settings.window_days})
+    for statement in (_STARTS, _CLUSTERS):
+        conn.execute(statement)
+    conn.execute(_EVENTS.format(table=into[0]))
+    conn.execute(_LINKS.format(table=into[1]))
     for table in _TEMP_TABLES:
-        conn.execute(f"DROP TABLE IF EXISTS {table}")
+        conn.execute(f"DROP TABLE {table}")
 
 
 def _swap_in(conn: duckdb.DuckDBPyConnection, settings: DedupSettings) -> None:
-    """Put the rebuilt tables in the derived tables' place, with the derived tables' indexes,
-    and record `settings`, in one transaction."""
+    """Put the rebuilt tables in the derived tables' place, empty the queue (they hold every
+    queued unit's new rows) and record `settings`, in one transaction."""
     with Transaction(conn):
         for table, rebuilt in _REBUILT.items():
-            indexes = _index_definitions(conn, table)
             conn.execute(f"DROP TABLE {table}")
             conn.execute(f"ALTER TABLE {rebuilt} RENAME TO {table}")
-            for sql in indexes:
-                conn.execute(sql)
+        conn.execute("DELETE FROM dedup_pending")
         conn.execute("DELETE FROM dedup_settings")
         conn.execute(
             "INSERT INTO dedup_settings VALUES (?, ?)",
@@ -451,46 +498,12 @@ def _swap_in(conn: duckdb.DuckDBPyConnection, settings: DedupSettings) -> None:
         )
 
 
-def _index_definitions(conn: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    """The statements that made `table`'s indexes (the migrations own them; a rebuild or an
-    update that has to drop them puts back whatever they made)."""
-    rows = conn.execute(
-        "SELECT sql FROM duckdb_indexes() WHERE database_name = current_database()"
-        " AND schema_name = 'main' AND table_name = ? ORDER BY index_name",
-        [table],
-    ).fetchall()
-    return [str(row[0]) for row in rows]
-
-
 @contextmanager
-def _indexes_dropped(conn: duckdb.DuckDBPyConnection, table: str) -> Iterator[None]:
-    """`table` without its indexes for the duration: DuckDB updates an indexed column as a
-    delete and an insert of the whole row, and building the index once afterwards is cheaper."""
-    indexes = _index_definitions(conn, table)
-    names = conn.execute(
-        "SELECT index_name FROM duckdb_indexes() WHERE database_name = current_database()"
-        " AND schema_name = 'main' AND table_name = ?",
-        [table],
-    ).fetchall()
-    for (name,) in names:
-        conn.execute(f"DROP INDEX {name}")
-    yield
-    for sql in indexes:
-        conn.execute(sql)
-
-
-@contextmanager
-def _setting(conn: duckdb.DuckDBPyConnection, name: str, value: int) -> Iterator[None]:
+def _setting(conn: duckdb.DuckDBPyConnection, name: str, value: int | str) -> Iterator[None]:
     """DuckDB's setting `name` at `value` for the duration, then back to what it was."""
     before = scalar(conn, f"SELECT current_setting('{name}')")
-    conn.execute(f"SET {name} = {int(value)}")
+    conn.execute(f"SET {name} = ?", [value])
     try:
         yield
     finally:
-        conn.execute(f"SET {name} = {int(before)}")
-
-
-def _marks(count: int) -> str:
-    """`count` parameter marks for an IN list. A list of parameters, rather than one list
-    parameter, is what DuckDB answers from an index."""
-    return ", ".join("?" for _ in range(count))
+        conn.execute(f"SET {name} = ?", [before])
