@@ -314,8 +314,15 @@ def test_re_coding_then_catching_up_gives_what_a_rebuild_makes(tmp_path: Path) -
 def test_a_catch_up_that_fails_midway_leaves_the_old_tables_and_the_queue(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = DedupSettings(mentions_per_pass=20)
+    settings = DedupSettings(mentions_per_pass=10)
+    more = [
+        Article(d.id, d.text, dt.date.fromisoformat(d.published), d.url, d.outlet)
+        for d in generated_docs(75)[60:]
+    ]
     with _generated_store(tmp_path) as store:
+        catch_up(store.conn, settings)
+        coder = FakeCoder()
+        store.write_batch([CodedArticle(a, coder.code_article(a), "fake") for a in more])
         real = dedup._catch_up_pass
 
         def fail_in_the_second_pass(
