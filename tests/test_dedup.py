@@ -189,6 +189,17 @@ def _generated_store(tmp_path: Path, docs: int = 60) -> Store:
     return _store(tmp_path, articles)
 
 
+def _killed_in_the_second_pass(real: Any) -> Any:
+    """A pass function that does what `real` does, except that its second pass fails."""
+
+    def step(conn: Any, settings: Any, passes: int, part: int, budget: int) -> None:
+        if part == 1:
+            raise RuntimeError("killed")
+        real(conn, settings, passes, part, budget)
+
+    return step
+
+
 def test_a_rebuild_that_fails_midway_leaves_the_previous_tables_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -197,15 +208,7 @@ def test_a_rebuild_that_fails_midway_leaves_the_previous_tables_whole(
         before = _table(store, "dedup_events", "global_event_id")
         store.conn.execute("DELETE FROM events WHERE mention_id LIKE '%-00000'")
         real = dedup._cluster_pass
-
-        def fail_in_the_second_pass(
-            conn: Any, settings: Any, passes: int, part: int, budget: int
-        ) -> None:
-            if part == 1:
-                raise RuntimeError("killed")
-            real(conn, settings, passes, part, budget)
-
-        monkeypatch.setattr(dedup, "_cluster_pass", fail_in_the_second_pass)
+        monkeypatch.setattr(dedup, "_cluster_pass", _killed_in_the_second_pass(real))
         with pytest.raises(RuntimeError, match="killed"):
             deduplicate(store.conn, DedupSettings(mentions_per_pass=20))
         # The first pass was committed, but only into the tables being rebuilt.
@@ -324,15 +327,7 @@ def test_a_catch_up_that_fails_midway_leaves_the_old_tables_and_the_queue(
         coder = FakeCoder()
         store.write_batch([CodedArticle(a, coder.code_article(a), "fake") for a in more])
         real = dedup._catch_up_pass
-
-        def fail_in_the_second_pass(
-            conn: Any, chosen: Any, passes: int, part: int, budget: int
-        ) -> None:
-            if part == 1:
-                raise RuntimeError("killed")
-            real(conn, chosen, passes, part, budget)
-
-        monkeypatch.setattr(dedup, "_catch_up_pass", fail_in_the_second_pass)
+        monkeypatch.setattr(dedup, "_catch_up_pass", _killed_in_the_second_pass(real))
         queued, before = _pending(store), _derived(store)
         with pytest.raises(RuntimeError, match="killed"):
             catch_up(store.conn, settings)

@@ -229,6 +229,9 @@ _RETRIES = 4
 
 
 class _Pass(Protocol):
+    """One pass's work, in its transaction, already under the pass's memory limit `budget`
+    (MiB), which is passed along for whoever wants to know it."""
+
     def __call__(
         self,
         conn: duckdb.DuckDBPyConnection,
@@ -396,6 +399,7 @@ def _run_pass(
     for attempt in range(_RETRIES + 1):
         conn.begin()
         try:
+            conn.execute(f"SET memory_limit = '{budget}MiB'")
             step(conn, settings, passes, part, budget)
         except BaseException as error:
             conn.rollback()
@@ -410,32 +414,26 @@ def _run_pass(
     conn.execute("CHECKPOINT")
 
 
-def _cluster_pass(
-    conn: duckdb.DuckDBPyConnection,
-    settings: DedupSettings,
-    passes: int,
-    part: int,
-    budget: int,
-) -> None:
-    """A rebuild's pass: the units whose hash falls in pass `part` of `passes`, clustered into
-    the rebuilt tables under `budget` MiB."""
-    conn.execute(f"SET memory_limit = '{budget}MiB'")
-    where = "e.dedup_unit % ? = ?"
-    _cluster(conn, settings, where, [passes, part], tuple(_REBUILT.values()))
+def _clustering(where: str) -> _Pass:
+    """A pass that clusters the units `where` picks (parameters: passes, this pass) into the
+    rebuilt tables."""
+
+    def step(
+        conn: duckdb.DuckDBPyConnection,
+        settings: DedupSettings,
+        passes: int,
+        part: int,
+        budget: int,
+    ) -> None:
+        _cluster(conn, settings, where, [passes, part], tuple(_REBUILT.values()))
+
+    return step
 
 
-def _catch_up_pass(
-    conn: duckdb.DuckDBPyConnection,
-    settings: DedupSettings,
-    passes: int,
-    part: int,
-    budget: int,
-) -> None:
-    """A catch-up's pass: the queued units whose hash falls in pass `part` of `passes`,
-    clustered into the rebuilt tables under `budget` MiB."""
-    conn.execute(f"SET memory_limit = '{budget}MiB'")
-    where = f"e.dedup_unit IN ({_PENDING_PASS})"
-    _cluster(conn, settings, where, [passes, part], tuple(_REBUILT.values()))
+#: A rebuild's pass: the units whose hash falls in this pass.
+_cluster_pass = _clustering("e.dedup_unit % ? = ?")
+#: A catch-up's pass: the queued units whose hash falls in this pass.
+_catch_up_pass = _clustering(f"e.dedup_unit IN ({_PENDING_PASS})")
 
 
 def _copy_pass(
@@ -446,14 +444,13 @@ def _copy_pass(
     budget: int,
 ) -> None:
     """A catch-up's copy: the derived rows of the unqueued units whose hash falls in pass
-    `part` of `passes`, copied as they are into the rebuilt tables under `budget` MiB.
+    `part` of `passes`, copied as they are into the rebuilt tables.
 
     Copying reads and writes in sequence. Deleting the queued units' rows in place was
     measured instead: DuckDB needed 84 MiB to delete 2,000 units' rows scattered over a
     store of 100,000 documents (15 at 10,000). A copy in one transaction held every row in
     memory until it committed (122 MiB at 100,000 documents), hence passes.
     """
-    conn.execute(f"SET memory_limit = '{budget}MiB'")
     for table, rebuilt in _REBUILT.items():
         conn.execute(
             f"INSERT INTO {rebuilt} SELECT * FROM {table}"
