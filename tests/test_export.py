@@ -149,6 +149,12 @@ def test_parquet_is_partitioned_by_event_year_and_month(db: Path, tmp_path: Path
     ).fetchall()
     assert rows[0][0] == result.rows == len(_query(db, "SELECT mention_id FROM events"))
     assert rows[0][1] > 0 and rows[0][2] == "VARCHAR"
+    columns = conn.execute(
+        f"DESCRIBE SELECT * FROM read_parquet('{result.path}/**/*.parquet')"
+    ).fetchall()
+    # The record, its article and its event id; not the store's dedup bookkeeping.
+    names = {c[0] for c in columns}
+    assert {"mention_id", "global_event_id", "url"} <= names and "dedup_unit" not in names
 
 
 def test_csv_is_flat_and_keeps_codes_as_text(db: Path, tmp_path: Path) -> None:

@@ -46,9 +46,11 @@ class ExportResult:
     rows: int
 
 
-# Every mention with its article and the deduplicated event it belongs to.
+# Every mention with its article and the deduplicated event it belongs to (the dedup unit is
+# the store's own bookkeeping, not part of the record).
 _MENTIONS = """
-SELECT e.*, m.global_event_id, a.url, a.outlet, a.title, a.published, a.source_file
+SELECT e.* EXCLUDE (dedup_unit), m.global_event_id, a.url, a.outlet, a.title, a.published,
+    a.source_file
 FROM events e
 JOIN articles a ON a.doc_key = e.doc_key
 LEFT JOIN event_mentions m ON m.mention_id = e.mention_id
