@@ -349,11 +349,10 @@ def _in_passes(
 ) -> None:
     """Run `step` over `mentions` mentions in passes of about `mentions_per_pass`, on one
     thread; the connection's thread count and memory limit are restored afterwards."""
-    limit = str(scalar(conn, "SELECT current_setting('memory_limit')"))
     passes = max(1, -(-mentions // settings.mentions_per_pass))
     with _setting(conn, "threads", 1):
         for part in range(passes):
-            _run_pass(conn, settings, passes, part, limit, step)
+            _run_pass(conn, settings, passes, part, step)
 
 
 def _create_empty_copy(conn: duckdb.DuckDBPyConnection, table: str) -> None:
@@ -383,7 +382,6 @@ def _run_pass(
     settings: DedupSettings,
     passes: int,
     part: int,
-    limit: str,
     step: _Pass,
 ) -> None:
     """One pass in its own transaction, then a checkpoint, retried on running out of memory.
@@ -392,24 +390,18 @@ def _run_pass(
     rebuild in one transaction held every new row in memory to the end. A pass holds whole
     units, so one very large unit makes a large pass; instead of failing, the pass is tried
     again with half as much memory again (at most `_RETRIES` times). The checkpoint runs
-    under the connection's own limit `limit`: one that runs out of memory invalidates the
-    database.
+    under the connection's own limit: one that runs out of memory invalidates the database.
     """
     budget = settings.memory_mib
     for attempt in range(_RETRIES + 1):
-        conn.begin()
         try:
-            conn.execute(f"SET memory_limit = '{budget}MiB'")
-            step(conn, settings, passes, part, budget)
-        except BaseException as error:
-            conn.rollback()
-            conn.execute("SET memory_limit = ?", [limit])
-            if not isinstance(error, duckdb.OutOfMemoryException) or attempt == _RETRIES:
+            with _setting(conn, "memory_limit", f"{budget}MiB"), Transaction(conn):
+                step(conn, settings, passes, part, budget)
+        except duckdb.OutOfMemoryException:
+            if attempt == _RETRIES:
                 raise
             budget = budget * 3 // 2
             continue
-        conn.commit()
-        conn.execute("SET memory_limit = ?", [limit])
         break
     conn.execute("CHECKPOINT")
 
@@ -425,7 +417,7 @@ def _clustering(where: str) -> _Pass:
         part: int,
         budget: int,
     ) -> None:
-        _cluster(conn, settings, where, [passes, part], tuple(_REBUILT.values()))
+        _cluster(conn, settings, where, [passes, part])
 
     return step
 
@@ -464,18 +456,17 @@ def _cluster(
     settings: DedupSettings,
     where: str,
     params: Sequence[object],
-    into: Sequence[str],
 ) -> None:
     """Cluster the mentions `where` picks (whole units) and insert their derived rows into
-    `into` (the dedup_events table, then the event_mentions table)."""
+    the rebuilt tables."""
     conn.execute(_FOUND.format(where=where), [settings.lead_sentences, *params])
     conn.execute(_MENTIONS)
     conn.execute(_DAYS)
     conn.execute(_NEXT, {"window": settings.window_days})
     for statement in (_STARTS, _CLUSTERS):
         conn.execute(statement)
-    conn.execute(_EVENTS.format(table=into[0]))
-    conn.execute(_LINKS.format(table=into[1]))
+    conn.execute(_EVENTS.format(table=_REBUILT["dedup_events"]))
+    conn.execute(_LINKS.format(table=_REBUILT["event_mentions"]))
     for table in _TEMP_TABLES:
         conn.execute(f"DROP TABLE {table}")
 
