@@ -153,15 +153,24 @@ def _table(store: Store, table: str, order: str) -> list[tuple[Any, ...]]:
     return store.conn.execute(f"SELECT * FROM {table} ORDER BY {order}").fetchall()
 
 
+def _in_small_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make deduplication stage, gather and copy a few rows at a time, so that a small store
+    takes the many steps a large one does (and its rowid ranges meet deleted rows)."""
+    monkeypatch.setattr(dedup, "_STAGE_ROWS", 13)
+    monkeypatch.setattr(dedup, "_COPY_ROWS", 17)
+    monkeypatch.setattr(dedup, "_PASSES_PER_GROUP", 2)
+
+
 @pytest.mark.parametrize("window_days", [1, 3])
 def test_rebuilding_in_many_passes_gives_the_table_one_pass_gives(
-    tmp_path: Path, window_days: int
+    tmp_path: Path, window_days: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # 120 generated reports: many dyads and types over four weeks, many mentions per group.
     with _generated_store(tmp_path, 120) as store:
         one = deduplicate(store.conn, DedupSettings(window_days=window_days))
         events = _table(store, "dedup_events", "global_event_id")
         links = _table(store, "event_mentions", "mention_id")
+        _in_small_steps(monkeypatch)
         many = deduplicate(
             store.conn, DedupSettings(window_days=window_days, mentions_per_pass=7)
         )
@@ -192,10 +201,13 @@ def _generated_store(tmp_path: Path, docs: int = 60) -> Store:
 def _killed_in_the_second_pass(real: Any) -> Any:
     """A pass function that does what `real` does, except that its second pass fails."""
 
-    def step(conn: Any, settings: Any, passes: int, part: int, budget: int) -> None:
-        if part == 1:
+    calls: list[Any] = []
+
+    def step(conn: Any, settings: Any, work: Any, budget: int) -> None:
+        calls.append(work)
+        if len(calls) == 2:
             raise RuntimeError("killed")
-        real(conn, settings, passes, part, budget)
+        real(conn, settings, work, budget)
 
     return step
 
@@ -213,15 +225,32 @@ def test_a_rebuild_that_fails_midway_leaves_the_previous_tables_whole(
             deduplicate(store.conn, DedupSettings(mentions_per_pass=20))
         # The first pass was committed, but only into the tables being rebuilt.
         assert _table(store, "dedup_events", "global_event_id") == before
+        staging = tmp_path / "t.duckdb.dedup"
+        assert any(staging.glob("*.parquet"))  # the crashed rebuild's staged mentions
         monkeypatch.setattr(dedup, "_cluster_pass", real)
         again = deduplicate(store.conn, DedupSettings(mentions_per_pass=20))
         stored = store.conn.execute("SELECT count(*) FROM events").fetchall()[0][0]
         left = store.conn.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%rebuilt'"
         ).fetchall()
-    # The next rebuild starts afresh and leaves no table of its own behind.
+    # The next rebuild starts afresh and leaves no table or file of its own behind.
     assert again.mentions == stored and again.events < len(before)
-    assert left == [(0,)]
+    assert left == [(0,)] and not staging.exists()
+
+
+def test_a_rebuild_that_stages_fewer_mentions_than_stored_keeps_the_old_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with _generated_store(tmp_path) as store:
+        deduplicate(store.conn)
+        before = _derived(store)
+        _in_small_steps(monkeypatch)
+        real = dedup._row_steps
+        # As if the rows had moved under the steps: the first range is never read.
+        monkeypatch.setattr(dedup, "_row_steps", lambda *args: real(*args)[1:])
+        with pytest.raises(RuntimeError, match=r"staged \d+ mentions of the \d+ stored"):
+            deduplicate(store.conn)
+        assert _derived(store) == before
 
 
 def test_a_pass_that_runs_out_of_memory_is_retried_with_more(
@@ -233,14 +262,12 @@ def test_a_pass_that_runs_out_of_memory_is_retried_with_more(
         real = dedup._cluster_pass
         budgets: list[int] = []
 
-        def short_of_memory_once(
-            conn: Any, settings: Any, passes: int, part: int, budget: int
-        ) -> None:
+        def short_of_memory_once(conn: Any, settings: Any, work: Any, budget: int) -> None:
             budgets.append(budget)
             if len(budgets) == 1:
-                real(conn, settings, passes, part, budget)  # half-done work is rolled back
+                real(conn, settings, work, budget)  # half-done work is rolled back
                 raise duckdb.OutOfMemoryException("could not allocate block")
-            real(conn, settings, passes, part, budget)
+            real(conn, settings, work, budget)
 
         monkeypatch.setattr(dedup, "_cluster_pass", short_of_memory_once)
         settings = "SELECT current_setting('threads'), current_setting('memory_limit')"
@@ -266,9 +293,9 @@ def _pending(store: Store) -> int:
     return int(store.conn.execute("SELECT count(*) FROM dedup_pending").fetchall()[0][0])
 
 
-@pytest.mark.parametrize("window_days", [1, 3])
+@pytest.mark.parametrize(("window_days", "small_steps"), [(1, False), (3, False), (1, True)])
 def test_catching_up_run_after_run_gives_what_a_rebuild_makes(
-    tmp_path: Path, window_days: int
+    tmp_path: Path, window_days: int, small_steps: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Runs of nine articles in shuffled order, so that later runs bring earlier-published
     # articles (new roots, new ids) and more mentions of days and groups already stored.
@@ -280,6 +307,8 @@ def test_catching_up_run_after_run_gives_what_a_rebuild_makes(
     coder = FakeCoder()
     settings = DedupSettings(window_days=window_days, mentions_per_pass=25)
     with Store.open(tmp_path / "t.duckdb") as store:
+        if small_steps:
+            _in_small_steps(monkeypatch)
         for start in range(0, len(articles), 9):
             batch = articles[start : start + 9]
             store.write_batch([CodedArticle(a, coder.code_article(a), "fake") for a in batch])
@@ -287,13 +316,17 @@ def test_catching_up_run_after_run_gives_what_a_rebuild_makes(
             caught_up = catch_up(store.conn, settings)
             assert _pending(store) == 0
         kept = _derived(store)
+        monkeypatch.undo()  # rebuilt in the default steps
         rebuilt = deduplicate(store.conn, settings)
         assert _derived(store) == kept
     assert caught_up == rebuilt
     assert rebuilt.mentions > 200 and rebuilt.events < rebuilt.mentions
 
 
-def test_re_coding_then_catching_up_gives_what_a_rebuild_makes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("small_steps", [False, True])
+def test_re_coding_then_catching_up_gives_what_a_rebuild_makes(
+    tmp_path: Path, small_steps: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with _generated_store(tmp_path, 80) as store:
         catch_up(store.conn)
         stored = [
@@ -307,8 +340,11 @@ def test_re_coding_then_catching_up_gives_what_a_rebuild_makes(tmp_path: Path) -
         for start in range(0, 40, 10):
             batch = stored[start : start + 10]
             store.replace_events([CodedArticle(a, fewer.code_article(a), "fewer") for a in batch])
+        if small_steps:  # the ranges of rows now hold the re-coded mentions' deleted rows
+            _in_small_steps(monkeypatch)
         caught_up = catch_up(store.conn)
         kept = _derived(store)
+        monkeypatch.undo()
         rebuilt = deduplicate(store.conn)
         assert _derived(store) == kept
     assert caught_up == rebuilt and rebuilt.mentions == len(kept[1])
@@ -326,14 +362,14 @@ def test_a_catch_up_that_fails_midway_leaves_the_old_tables_and_the_queue(
         catch_up(store.conn, settings)
         coder = FakeCoder()
         store.write_batch([CodedArticle(a, coder.code_article(a), "fake") for a in more])
-        real = dedup._catch_up_pass
-        monkeypatch.setattr(dedup, "_catch_up_pass", _killed_in_the_second_pass(real))
+        real = dedup._cluster_pass
+        monkeypatch.setattr(dedup, "_cluster_pass", _killed_in_the_second_pass(real))
         queued, before = _pending(store), _derived(store)
         with pytest.raises(RuntimeError, match="killed"):
             catch_up(store.conn, settings)
         # The first pass was committed, but only into the tables being rebuilt.
         assert queued > 0 and _pending(store) == queued and _derived(store) == before
-        monkeypatch.setattr(dedup, "_catch_up_pass", real)
+        monkeypatch.setattr(dedup, "_cluster_pass", real)
         catch_up(store.conn, settings)
         kept = _derived(store)
         deduplicate(store.conn, settings)

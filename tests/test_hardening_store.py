@@ -26,6 +26,7 @@ import pytest
 from tacitus.ingest import coder_version, ingest, recode
 from tacitus.records import Article, EventRecord
 from tacitus.store import CodedArticle, RunLock, RunStore, Store, StoreBusy
+from tacitus.store.attach import attach_waiting
 from tacitus.store.db import lock_path
 from tests.ingest_support import (
     FakeCoder,
@@ -247,6 +248,27 @@ def test_an_open_waits_for_the_other_side_to_close_when_asked(
             assert store.read_only is opposite
     finally:
         _stop(other)
+
+
+def test_attaching_afresh_waits_for_a_reader_that_took_the_file(tmp_path: Path) -> None:
+    """Deduplication attaches the file afresh between its steps, and a reader may open it in
+    between; the step then waits for the reader, as a run's batch does."""
+    db = tmp_path / "t.duckdb"
+    Store.open(db).close()
+    reader = _python(HOLD_OPEN, str(db), "read", stdin=subprocess.PIPE)
+    conn = duckdb.connect()
+    try:
+        assert reader.stdout is not None and reader.stdout.readline() == "open\n"
+        with pytest.raises(duckdb.IOException, match="lock"):
+            attach_waiting(conn, db, wait=0)
+        assert reader.stdin is not None
+        reader.stdin.write("close\n")
+        reader.stdin.flush()
+        attach_waiting(conn, db, wait=PATIENCE)
+        assert conn.execute("SELECT count(*) FROM dedup_events").fetchall() == [(0,)]
+    finally:
+        conn.close()
+        _stop(reader)
 
 
 def test_a_run_writes_each_batch_in_its_own_session_and_leaves_no_wal(tmp_path: Path) -> None:

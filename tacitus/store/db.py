@@ -33,24 +33,11 @@ import pyarrow.compute as pc
 
 from tacitus.records import ActorRef, Article, EventRecord, Reject
 from tacitus.store import dedup
+from tacitus.store.attach import WRITE_WAIT_SECONDS, attach, is_busy, pauses
 from tacitus.store.malloc import cap_malloc_arenas
 from tacitus.store.schema import Transaction, check_version, migrate, scalar
 
 DEFAULT_DB_PATH = Path("tacitus.duckdb")
-
-#: Seconds a run waits, before each batch, for readers to close the file (they hold it for
-#: one request or one export); readers that never let go make it fail with `StoreBusy`.
-WRITE_WAIT_SECONDS = 60.0
-#: The longest pause between two attempts to open a busy file.
-_RETRY_CEILING_SECONDS = 0.25
-#: Rows per row group in tables this store writes (DuckDB's default is 122,880). A CHECKPOINT
-#: recompresses the table's last, partly filled row group whole, so its memory peak grows with
-#: that group: with the default, a run's write sessions peaked higher the more it had written
-#: (up to 30 MiB above the run's resting size by 10,000 documents). Small groups bound the
-#: peak; they also give zone maps finer ranges for the date and code filters readers use.
-ROW_GROUP_SIZE = 2048
-#: The name the database file is attached under (the connection's own database is in memory).
-_CATALOG = "store"
 
 
 class StoreBusy(RuntimeError):
@@ -310,18 +297,14 @@ def record_from_row(row: dict[str, Any]) -> EventRecord:
 
 
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    """A connection with the file at `path` attached and in use, under ROW_GROUP_SIZE.
+    """A connection with the file at `path` attached and in use (`attach`).
 
-    The row group size is an option of ATTACH, not of `duckdb.connect`, hence the in-memory
-    connection the file is attached to. Spilled intermediates go beside the file, as they do
-    when DuckDB opens the file itself (an in-memory database would spill into the current
-    directory).
+    Spilled intermediates go beside the file, as they do when DuckDB opens the file itself
+    (an in-memory database would spill into the current directory).
     """
     conn = duckdb.connect(config={"temp_directory": f"{path}.tmp"})
-    mode = ", READ_ONLY" if read_only else ""
     try:
-        conn.execute(f"ATTACH ? AS {_CATALOG} (ROW_GROUP_SIZE {ROW_GROUP_SIZE}{mode})", [str(path)])
-        conn.execute(f"USE {_CATALOG}")
+        attach(conn, path, read_only)
     except BaseException:
         conn.close()
         raise
@@ -360,16 +343,12 @@ class Store:
         reader when this open is for writing), the open is retried for up to `wait` seconds,
         then fails with `StoreBusy`; the default is to fail at once.
         """
-        deadline = time.monotonic() + wait
-        pause = 0.01
-        while True:
+        for pause in pauses(wait):
             try:
                 return cls._open_once(Path(path), read_only)
             except StoreBusy:
-                if time.monotonic() + pause > deadline:
-                    raise
                 time.sleep(pause)
-                pause = min(2 * pause, _RETRY_CEILING_SECONDS)
+        return cls._open_once(Path(path), read_only)
 
     @classmethod
     def _open_once(cls, path: Path, read_only: bool) -> Store:
@@ -379,12 +358,10 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True)
         try:
             conn = _connect(path, read_only)
-        except duckdb.IOException as error:
-            if "lock" in str(error).lower():
+        except (duckdb.IOException, duckdb.ConnectionException) as error:
+            if is_busy(error):
                 raise _busy(path, error, read_only) from error
             raise
-        except duckdb.ConnectionException as error:
-            raise _busy(path, error, read_only) from error
         try:
             if read_only:
                 check_version(conn)

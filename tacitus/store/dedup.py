@@ -25,50 +25,66 @@ How the derived tables stay current without re-reading the store after every run
   by itself. Every mention and every derived row carries its unit's hash, `dedup_unit`.
 * *Queued by each batch, caught up at the end of a run* (`catch_up`). A batch that adds or
   re-codes mentions queues their units in `dedup_pending`, in its own transaction. The end of
-  the run clusters just those units again, in passes, into tables beside the derived ones,
-  copies the other units' rows over as they are, and swaps the new tables in (emptying the
-  queue) in one transaction. A crash leaves the old tables and the queue as they were, and a
-  reader sees the old tables or the new ones, never a mix. The run's clustering follows what
-  it changed; what still grows with the store is one sequential copy.
+  the run clusters just those units again into tables beside the derived ones, copies the
+  other units' rows over as they are, and swaps the new tables in (emptying the queue) in one
+  transaction. A crash leaves the old tables and the queue as they were, and a reader sees the
+  old tables or the new ones, never a mix.
 * *Whole* (`deduplicate`). The unit hash depends on the window, so the store records the
   settings it was built with (`dedup_settings`); a run with other settings, or a store from
-  before units, is rebuilt whole, the same way with every unit queued.
-* *Memory.* Passes hold about `mentions_per_pass` mentions and run on one thread under a
-  DuckDB memory limit of their own (`memory_mib`): DuckDB otherwise caches what a query reads
-  up to most of the machine's memory, and what a pass needs beyond that cache is mostly per
-  thread. A pass that still runs out (a very large unit) is retried with half as much memory
-  again, up to `_RETRIES` times. Each pass is committed and checkpointed, so its rows leave
-  memory for the file.
+  before units, is rebuilt whole, the same way with every mention clustered. So is a first run,
+  whose queue holds about everything.
+* *In steps that each read a bounded part of the store.* A unit's mentions are scattered
+  through `events` (they arrive from many articles in many batches), so clustering a few units
+  at a time from `events` itself read the whole table for each pass, and DuckDB kept the
+  metadata of every part it read: a rebuild peaked 20 MiB above its start at 10,000 documents,
+  45 at 100,000 and 69 at 300,000. Instead, the mentions to cluster are first *staged*: a
+  range of `events` rows at a time is read, joined with its articles and written to a
+  Parquet file in unit order, in a folder beside the database (`{db}.dedup`, removed at the
+  end). The staged mentions are then *gathered* into groups by unit, a file per group, and
+  each *pass* clusters a range of units read from one group's file. The catch-up's copy,
+  too, moves a range of rows at a time. Before each step the database file is attached
+  afresh (`attach.reattach`), so what a step read leaves memory before the next.
+* *Memory limits.* Steps run on one thread under a DuckDB memory limit of their own
+  (`memory_mib`): DuckDB otherwise caches what a query reads up to most of the machine's
+  memory, and what a step needs beyond that cache is mostly per thread. A step that still
+  runs out (a pass with a very large unit) is retried with half as much memory again, up to
+  `_RETRIES` times. Each step is committed and checkpointed, so its rows leave memory for the
+  file.
 """
 
 from __future__ import annotations
 
+import glob
+import itertools
+import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol
 
 import duckdb
 
+from tacitus.store.attach import attached_path, reattach
 from tacitus.store.schema import Transaction, scalar
 
 DEFAULT_WINDOW_DAYS = 1
 #: Sentences at the start of an article that count as its lead (GDELT's IsRootEvent).
 DEFAULT_LEAD_SENTENCES = 1
-#: Mentions one pass of the rebuild clusters (see the module's docstring). Each pass scans the
-#: events and articles tables once, so fewer, larger passes are faster and smaller ones need
-#: less memory.
+#: Mentions one pass clusters (see the module's docstring). Every pass runs the same statements
+#: once, so fewer, larger passes are faster and smaller ones need less memory.
 DEFAULT_MENTIONS_PER_PASS = 2_000
-#: DuckDB's memory limit while a pass runs, in MiB. Measured on one thread: the statements of
+#: DuckDB's memory limit while a step runs, in MiB. Measured on one thread: the statements of
 #: a pass of about 2,000 mentions need 12 to 14 MiB, and of 3,700 mentions up to 18, at 1,000,
-#: 10,000 and 40,000 stored documents alike (a larger pass is retried with more).
+#: 10,000 and 40,000 stored documents alike; in a rebuild at 100,000 documents, 25 of 117
+#: passes (2,174 to 2,898 mentions) ran out at 16 and were retried with 24.
 DEFAULT_MEMORY_MIB = 16
 
 
 @dataclass(frozen=True)
 class DedupSettings:
     """How close in time mentions must be to merge, how long an article's lead is, and how
-    many mentions one pass of the rebuild holds."""
+    many mentions one pass holds under how much memory."""
 
     window_days: int = DEFAULT_WINDOW_DAYS
     lead_sentences: int = DEFAULT_LEAD_SENTENCES
@@ -102,32 +118,46 @@ UNIT = """(md5_number(to_json({'actor': actor_cameo, 'recipient': recipient_came
     'day': CASE WHEN $window = 1 THEN event_date END,
     'alone': CASE WHEN event_date IS NULL THEN mention_id END})::VARCHAR) >> 65)::BIGINT"""
 
-# The mentions to cluster (`{where}` picks whole units), with what the event rows need from
-# them: the group `g` (a struct, which compares NULL fields as equal, so a missing actor is a
-# group like any other) and the details a root mention lends its event.
+# One staging step: the mentions of a range of `events` rows (`{where}` may keep only queued
+# units'), with what the event rows need from them: the group `g` (a struct, which compares
+# NULL fields as equal, so a missing actor is a group like any other) and the details a root
+# mention lends its event.
 _FOUND = """
 CREATE OR REPLACE TEMP TABLE _dedup_found AS
 SELECT
     e.mention_id, e.doc_key, e.event_date, e.goldstein, e.place, e.dedup_unit,
-    e.sentence_index < ? AS in_lead,
+    e.sentence_index < $lead AS in_lead,
     {{'actor': e.actor_cameo, 'recipient': e.recipient_cameo, 'base': e.cameo_base,
       'modality': e.modality}} AS g,
     e.actor_code, e.actor_sector, e.actor_cameo, e.actor[1].text AS actor_name,
     e.recipient_code, e.recipient_sector, e.recipient_cameo, e.recipient[1].text AS recipient_name,
     e.event, e.mode, e.cameo_code, e.cameo_base, e.cameo_root, e.modality, e.quad_class
 FROM events e
-WHERE {where}
+WHERE e.rowid >= $low AND e.rowid < $high{where}
 """
 
-# With the article facts the counts need. A statement of its own, so that DuckDB builds its
-# hash table from the pass's mentions, whose count it knows, and streams the articles past it:
-# joined in the statement above, it built one from the articles, and needed more memory the
-# more articles the store held (at 100,000 documents more than 24 MiB; now 10 MiB at 10,000
-# and at 100,000).
+# With the article facts the counts need, written to a staging file in unit order (so that
+# a read of a range of units skips the file's other row groups). A statement of its own, so
+# that DuckDB builds its hash table from the step's mentions, whose count it knows, and
+# streams the articles past it: joined in the statement above, it built one from the
+# articles, and needed more memory the more articles the store held (at 100,000 documents
+# more than 24 MiB).
+_STAGE = """
+COPY (SELECT f.*, a.published, a.url, a.outlet, a.coded_at
+      FROM _dedup_found f JOIN articles a USING (doc_key) ORDER BY f.dedup_unit)
+TO '{target}' (FORMAT parquet)
+"""
+
+# One group's staged mentions, gathered from every staging file into a file of its own.
+_GATHER = """
+COPY (SELECT * FROM read_parquet('{source}') WHERE dedup_unit BETWEEN {first} AND {last})
+TO '{target}' (FORMAT parquet)
+"""
+
+# One pass's mentions: those of one group's file whose units fall in the pass's range.
 _MENTIONS = """
 CREATE OR REPLACE TEMP TABLE _dedup_mentions AS
-SELECT f.*, a.published, a.url, a.outlet, a.coded_at
-FROM _dedup_found f JOIN articles a USING (doc_key)
+SELECT * FROM read_parquet(?) WHERE dedup_unit BETWEEN ? AND ?
 """
 
 # The days each group has mentions on, and for each day the first day a new cluster could
@@ -203,8 +233,7 @@ INSERT INTO {table}
 SELECT mention_id, global_event_id, doc_key, rn = 1, in_lead, dedup_unit FROM _dedup_clusters
 """
 
-_TEMP_TABLES = (
-    "_dedup_found",
+_CLUSTER_TEMP_TABLES = (
     "_dedup_mentions",
     "_dedup_days",
     "_dedup_next",
@@ -216,29 +245,68 @@ _TEMP_TABLES = (
 _DERIVED = ("dedup_events", "event_mentions")
 #: Each derived table and the table a rebuild fills before it takes the derived one's place.
 _REBUILT = {table: f"{table}_rebuilt" for table in _DERIVED}
-#: The queued units of one pass of the catch-up (parameters: passes, this pass).
-_PENDING_PASS = "SELECT dedup_unit FROM dedup_pending WHERE dedup_unit % ? = ?"
 #: Whether a row's unit is queued.
 _QUEUED = "dedup_unit IN (SELECT dedup_unit FROM dedup_pending)"
-#: How many more rows a pass of the catch-up's copy holds than a clustering pass holds
-#: mentions: copying needs no sorting or windows.
-_COPY_RATIO = 10
+#: Units are hashes in [0, 2**63): the top 63 bits of an MD5 (`UNIT`).
+_UNIT_RANGE = 2**63
+#: `events` rows one staging step reads: four of the store's row groups. Measured under the
+#: 16 MiB limit, in a rebuild: the staging steps peaked 18, 21 and 24 MiB above the rebuild's
+#: start at 10,000, 100,000 and 300,000 documents; steps of 20,480 rows ran out of memory.
+_STAGE_ROWS = 8_192
+#: Rows of a derived table one step of the catch-up's copy moves (a copy needs no sorting,
+#: joins or windows, so a step holds more rows than a clustering pass).
+_COPY_ROWS = 20_480
+#: Passes per group. Each group's file is gathered from every staging file, so fewer, larger
+#: groups mean fewer gathers; a pass reads its range from its group's file, so smaller groups
+#: mean less to read past.
+_PASSES_PER_GROUP = 8
 
-#: How many times a pass that runs out of memory is retried, each time with half as much again.
+#: How many times a step that runs out of memory is retried, each time with half as much again.
 _RETRIES = 4
 
 
-class _Pass(Protocol):
-    """One pass's work, in its transaction, already under the pass's memory limit `budget`
-    (MiB), which is passed along for whoever wants to know it."""
+@dataclass(frozen=True)
+class _Rows:
+    """A step over rows `low` (inclusive) to `high` (exclusive) of a table, by rowid."""
+
+    table: str
+    low: int
+    high: int
+
+
+@dataclass(frozen=True)
+class _Units:
+    """The mentions in `file` (a Parquet file or glob) whose units fall in `first`..`last`
+    (inclusive): a group to gather, or a pass to cluster."""
+
+    file: str
+    first: int
+    last: int
+
+
+@dataclass(frozen=True)
+class _Staging:
+    """The folder beside the database where a rebuild or catch-up stages the mentions it
+    clusters (only the queued units' for a catch-up)."""
+
+    folder: Path
+    only_queued: bool
+
+    def staged(self, rows: _Rows | None = None) -> str:
+        """The staging file of the `rows` step; all of them (a glob) without it."""
+        return f"{self.folder}/rows{'*' if rows is None else rows.low}.parquet"
+
+    def group(self, number: int) -> str:
+        """The file one group's mentions are gathered into."""
+        return f"{self.folder}/group{number}.parquet"
+
+
+class _Step(Protocol):
+    """One step's work (`work` says on what), in its transaction, already under the step's
+    memory limit `budget` (MiB), which is passed along for whoever wants to know it."""
 
     def __call__(
-        self,
-        conn: duckdb.DuckDBPyConnection,
-        settings: DedupSettings,
-        passes: int,
-        part: int,
-        budget: int,
+        self, conn: duckdb.DuckDBPyConnection, settings: DedupSettings, work: Any, budget: int
     ) -> None: ...
 
 
@@ -283,24 +351,23 @@ def catch_up(
     Under the store's own settings, only the queued units are clustered again: the new
     derived tables get the other units' rows copied as they are, and take the old ones'
     place in one transaction, which also empties the queue. Under other settings (or in a
-    store never built) everything is rebuilt, and `settings` kept from then on.
+    store never built) everything is rebuilt, and `settings` kept from then on. So is a store
+    whose queue holds as many units as its derived tables hold mentions (a first run):
+    clustering everything then costs no more than copying, and needs no lookups in the queue.
     """
     chosen = settings or DedupSettings()
     if not _same_meaning(stored_settings(conn), chosen):
         return deduplicate(conn, chosen)
-    if not scalar(conn, "SELECT count(*) FROM dedup_pending"):
+    queued = int(scalar(conn, "SELECT count(*) FROM dedup_pending"))
+    if not queued:
         return summary(conn)
-    with _setting(conn, "threads", 1), _setting(conn, "memory_limit", f"{chosen.memory_mib}MiB"):
-        queued = int(scalar(conn, f"SELECT count(*) FROM events WHERE {_QUEUED}"))
-    kept = int(scalar(conn, "SELECT count(*) FROM event_mentions")) - queued
-    if queued >= kept:  # mostly new (a first run): clustering everything costs no more
+    clustered = summary(conn)
+    if queued >= clustered.mentions:
         return deduplicate(conn, chosen)
-    for table in _REBUILT:
-        _create_empty_copy(conn, table)
-    _in_passes(conn, chosen, kept // _COPY_RATIO, _copy_pass)
-    _in_passes(conn, chosen, queued, _catch_up_pass)
-    _swap_in(conn, chosen)
-    return summary(conn)
+    staging = _start(conn, chosen, only_queued=True)
+    for table in _DERIVED:
+        _in_steps(conn, chosen, _copy_rows, _row_steps(conn, table, _COPY_ROWS))
+    return _finish(conn, chosen, staging)
 
 
 def summary(conn: duckdb.DuckDBPyConnection) -> DedupSummary:
@@ -322,12 +389,7 @@ def deduplicate(
     """
     chosen = settings or DedupSettings()
     _set_units(conn, chosen.window_days)
-    for table in _REBUILT:
-        _create_empty_copy(conn, table)
-    stored = int(scalar(conn, "SELECT count(*) FROM events"))
-    _in_passes(conn, chosen, stored, _cluster_pass)
-    _swap_in(conn, chosen)
-    return summary(conn)
+    return _finish(conn, chosen, _start(conn, chosen, only_queued=False))
 
 
 def _set_units(conn: duckdb.DuckDBPyConnection, window_days: int) -> None:
@@ -344,15 +406,104 @@ def _set_units(conn: duckdb.DuckDBPyConnection, window_days: int) -> None:
         conn.execute(f"UPDATE events SET dedup_unit = {UNIT}", {"window": window_days})
 
 
-def _in_passes(
-    conn: duckdb.DuckDBPyConnection, settings: DedupSettings, mentions: int, step: _Pass
+def _start(conn: duckdb.DuckDBPyConnection, settings: DedupSettings, only_queued: bool) -> _Staging:
+    """Make empty tables beside the derived ones and stage the mentions to cluster (all, or
+    only the queued units'), a range of `events` rows at a time.
+
+    Staged mentions go to Parquet files in a folder beside the database, which the end of the
+    rebuild removes; one left by a crash is removed by the next.
+    """
+    for table in _REBUILT:
+        _create_empty_copy(conn, table)
+    path = attached_path(conn)
+    staging = _Staging(path.with_name(path.name + ".dedup"), only_queued)
+    shutil.rmtree(staging.folder, ignore_errors=True)
+    staging.folder.mkdir()
+    # Steps find their rows by rowid, which a checkpoint may change by compacting deleted rows
+    # away; once checkpointed, `events` stays as it is until the run's next batch.
+    conn.execute("CHECKPOINT")
+    steps = [(staging, rows) for rows in _row_steps(conn, "events", _STAGE_ROWS)]
+    _in_steps(conn, settings, _stage_step, steps)
+    return staging
+
+
+def _finish(
+    conn: duckdb.DuckDBPyConnection, settings: DedupSettings, staging: _Staging
+) -> DedupSummary:
+    """Cluster the staged mentions into the rebuilt tables, swap those in and clean up.
+
+    The staged mentions are first gathered into groups by unit, each of about
+    `_PASSES_PER_GROUP` passes: a pass then reads one group's file, not every staging file.
+    """
+    groups = _split(conn, staging.staged(), settings.mentions_per_pass * _PASSES_PER_GROUP)
+    if not staging.only_queued:
+        _check_staged(conn, staging)
+    targets = [_Units(staging.group(n), unit.first, unit.last) for n, unit in enumerate(groups)]
+    _in_steps(conn, settings, _gather_step, list(zip(groups, targets, strict=True)))
+    passes = [p for group in targets for p in _split(conn, group, settings.mentions_per_pass)]
+    _in_steps(conn, settings, _cluster_pass, passes)
+    _swap_in(conn, settings)
+    shutil.rmtree(staging.folder, ignore_errors=True)
+    return summary(conn)
+
+
+def _check_staged(conn: duckdb.DuckDBPyConnection, staging: _Staging) -> None:
+    """Fail unless every stored mention was staged once: a rebuild that missed or doubled
+    some (rowids moved under the steps) must not replace the derived tables."""
+    stored = int(scalar(conn, "SELECT count(*) FROM events"))
+    files = staging.staged()
+    staged = (
+        int(scalar(conn, "SELECT count(*) FROM read_parquet(?)", [files]))
+        if glob.glob(files)
+        else 0
+    )
+    if staged != stored:
+        raise RuntimeError(
+            f"deduplication staged {staged} mentions of the {stored} stored; the events table"
+            " changed while it ran, so the derived tables were left as they were"
+        )
+
+
+def _row_steps(conn: duckdb.DuckDBPyConnection, table: str, rows: int) -> list[_Rows]:
+    """`table`'s rows in steps of `rows`, by rowid (a step of consecutive rowids reads only
+    the row groups that hold them)."""
+    last = scalar(conn, f"SELECT max(rowid) FROM {table}")
+    end = -1 if last is None else int(last)
+    return [_Rows(table, low, low + rows) for low in range(0, end + 1, rows)]
+
+
+def _split(conn: duckdb.DuckDBPyConnection, units: _Units | str, size: int) -> list[_Units]:
+    """The mentions of `units` (or of a whole Parquet file or glob) cut by unit into ranges of
+    about `size` mentions each (units are hashes, so evenly spread); none if there are none."""
+    whole = units if isinstance(units, _Units) else _Units(units, 0, _UNIT_RANGE - 1)
+    if not glob.glob(whole.file):
+        return []
+    count = int(
+        scalar(
+            conn,
+            "SELECT count(*) FROM read_parquet(?) WHERE dedup_unit BETWEEN ? AND ?",
+            [whole.file, whole.first, whole.last],
+        )
+    )
+    parts = -(-count // size)
+    span = whole.last + 1 - whole.first
+    bounds = [whole.first + span * n // parts for n in range(parts + 1)]
+    return [_Units(whole.file, low, high - 1) for low, high in itertools.pairwise(bounds)]
+
+
+def _in_steps(
+    conn: duckdb.DuckDBPyConnection,
+    settings: DedupSettings,
+    step: _Step,
+    works: Sequence[Any],
 ) -> None:
-    """Run `step` over `mentions` mentions in passes of about `mentions_per_pass`, on one
-    thread; the connection's thread count and memory limit are restored afterwards."""
-    passes = max(1, -(-mentions // settings.mentions_per_pass))
+    """Run `step` over each of `works` on one thread, each with the store attached afresh
+    (`reattach`: what one step read leaves memory before the next); the connection's thread
+    count is restored afterwards."""
     with _setting(conn, "threads", 1):
-        for part in range(passes):
-            _run_pass(conn, settings, passes, part, step)
+        for work in works:
+            reattach(conn)
+            _run_step(conn, settings, step, work)
 
 
 def _create_empty_copy(conn: duckdb.DuckDBPyConnection, table: str) -> None:
@@ -377,18 +528,17 @@ def _create_empty_copy(conn: duckdb.DuckDBPyConnection, table: str) -> None:
     conn.execute(f"CREATE TABLE {rebuilt}(" + sql[len(prefix) :])
 
 
-def _run_pass(
+def _run_step(
     conn: duckdb.DuckDBPyConnection,
     settings: DedupSettings,
-    passes: int,
-    part: int,
-    step: _Pass,
+    step: _Step,
+    work: Any,
 ) -> None:
-    """One pass in its own transaction, then a checkpoint, retried on running out of memory.
+    """One step in its own transaction, then a checkpoint, retried on running out of memory.
 
-    Committing and checkpointing each pass moves its rows out of memory into the file: a
+    Committing and checkpointing each step moves its rows out of memory into the file: a
     rebuild in one transaction held every new row in memory to the end. A pass holds whole
-    units, so one very large unit makes a large pass; instead of failing, the pass is tried
+    units, so one very large unit makes a large pass; instead of failing, the step is tried
     again with half as much memory again (at most `_RETRIES` times). The checkpoint runs
     under the connection's own limit: one that runs out of memory invalidates the database.
     """
@@ -396,7 +546,7 @@ def _run_pass(
     for attempt in range(_RETRIES + 1):
         try:
             with _setting(conn, "memory_limit", f"{budget}MiB"), Transaction(conn):
-                step(conn, settings, passes, part, budget)
+                step(conn, settings, work, budget)
         except duckdb.OutOfMemoryException:
             if attempt == _RETRIES:
                 raise
@@ -406,69 +556,79 @@ def _run_pass(
     conn.execute("CHECKPOINT")
 
 
-def _clustering(where: str) -> _Pass:
-    """A pass that clusters the units `where` picks (parameters: passes, this pass) into the
-    rebuilt tables."""
-
-    def step(
-        conn: duckdb.DuckDBPyConnection,
-        settings: DedupSettings,
-        passes: int,
-        part: int,
-        budget: int,
-    ) -> None:
-        _cluster(conn, settings, where, [passes, part])
-
-    return step
-
-
-#: A rebuild's pass: the units whose hash falls in this pass.
-_cluster_pass = _clustering("e.dedup_unit % ? = ?")
-#: A catch-up's pass: the queued units whose hash falls in this pass.
-_catch_up_pass = _clustering(f"e.dedup_unit IN ({_PENDING_PASS})")
-
-
-def _copy_pass(
+def _stage_step(
     conn: duckdb.DuckDBPyConnection,
     settings: DedupSettings,
-    passes: int,
-    part: int,
+    work: tuple[_Staging, _Rows],
     budget: int,
 ) -> None:
-    """A catch-up's copy: the derived rows of the unqueued units whose hash falls in pass
-    `part` of `passes`, copied as they are into the rebuilt tables.
-
-    Copying reads and writes in sequence. Deleting the queued units' rows in place was
-    measured instead: DuckDB needed 84 MiB to delete 2,000 units' rows scattered over a
-    store of 100,000 documents (15 at 10,000). A copy in one transaction held every row in
-    memory until it committed (122 MiB at 100,000 documents), hence passes.
-    """
-    for table, rebuilt in _REBUILT.items():
-        conn.execute(
-            f"INSERT INTO {rebuilt} SELECT * FROM {table}"
-            f" WHERE dedup_unit % ? = ? AND NOT ({_QUEUED})",
-            [passes, part],
-        )
+    """Stage the mentions of one range of `events` rows (only queued units', for a
+    catch-up), joined with their articles, into a staging file of their own."""
+    staging, rows = work
+    where = f" AND e.{_QUEUED}" if staging.only_queued else ""
+    conn.execute(
+        _FOUND.format(where=where),
+        {"lead": settings.lead_sentences, "low": rows.low, "high": rows.high},
+    )
+    conn.execute(_STAGE.format(target=_quoted(staging.staged(rows))))
+    conn.execute("DROP TABLE _dedup_found")
 
 
-def _cluster(
+def _gather_step(
     conn: duckdb.DuckDBPyConnection,
     settings: DedupSettings,
-    where: str,
-    params: Sequence[object],
+    work: tuple[_Units, _Units],
+    budget: int,
 ) -> None:
-    """Cluster the mentions `where` picks (whole units) and insert their derived rows into
+    """Gather one group's mentions from the staging files into the group's file."""
+    group, target = work
+    conn.execute(
+        _GATHER.format(
+            source=_quoted(group.file),
+            first=group.first,
+            last=group.last,
+            target=_quoted(target.file),
+        )
+    )
+
+
+def _quoted(path: str) -> str:
+    """`path` for a string literal (COPY takes no parameters for its file names)."""
+    return path.replace("'", "''")
+
+
+def _cluster_pass(
+    conn: duckdb.DuckDBPyConnection, settings: DedupSettings, work: _Units, budget: int
+) -> None:
+    """Cluster one pass's staged mentions (whole units) and insert their derived rows into
     the rebuilt tables."""
-    conn.execute(_FOUND.format(where=where), [settings.lead_sentences, *params])
-    conn.execute(_MENTIONS)
+    conn.execute(_MENTIONS, [work.file, work.first, work.last])
     conn.execute(_DAYS)
     conn.execute(_NEXT, {"window": settings.window_days})
     for statement in (_STARTS, _CLUSTERS):
         conn.execute(statement)
     conn.execute(_EVENTS.format(table=_REBUILT["dedup_events"]))
     conn.execute(_LINKS.format(table=_REBUILT["event_mentions"]))
-    for table in _TEMP_TABLES:
+    for table in _CLUSTER_TEMP_TABLES:
         conn.execute(f"DROP TABLE {table}")
+
+
+def _copy_rows(
+    conn: duckdb.DuckDBPyConnection, settings: DedupSettings, work: _Rows, budget: int
+) -> None:
+    """A catch-up's copy: one range of a derived table's rows whose units are not queued,
+    copied as they are into its rebuilt table.
+
+    Copying reads and writes in sequence. Deleting the queued units' rows in place was
+    measured instead: DuckDB needed 84 MiB to delete 2,000 units' rows scattered over a
+    store of 100,000 documents (15 at 10,000). A copy in one transaction held every row in
+    memory until it committed (122 MiB at 100,000 documents), hence steps.
+    """
+    conn.execute(
+        f"INSERT INTO {_REBUILT[work.table]} SELECT * FROM {work.table}"
+        f" WHERE rowid >= ? AND rowid < ? AND NOT ({_QUEUED})",
+        [work.low, work.high],
+    )
 
 
 def _swap_in(conn: duckdb.DuckDBPyConnection, settings: DedupSettings) -> None:
