@@ -11,7 +11,15 @@ import duckdb
 import pytest
 
 from tacitus.records import Article
-from tacitus.store import CodedArticle, DedupSettings, Store, catch_up, dedup, deduplicate
+from tacitus.store import (
+    CodedArticle,
+    DedupSettings,
+    DedupSummary,
+    Store,
+    catch_up,
+    dedup,
+    deduplicate,
+)
 from tests.ingest_support import VERBS, FakeCoder, generated_docs
 
 DAY = dt.date(2024, 3, 5)
@@ -374,6 +382,16 @@ def test_a_catch_up_that_fails_midway_leaves_the_old_tables_and_the_queue(
         kept = _derived(store)
         deduplicate(store.conn, settings)
         assert _pending(store) == 0 and _derived(store) == kept
+
+
+def test_catching_up_units_left_without_mentions_removes_their_events(tmp_path: Path) -> None:
+    with _store(tmp_path, _reports()) as store:
+        assert catch_up(store.conn) == DedupSummary(events=2, mentions=5)
+        # Re-coded, no report yields an event any more: the queued units have no mentions.
+        store.replace_events([CodedArticle(a, [], "none") for a in _reports()])
+        assert 0 < _pending(store) < dedup.summary(store.conn).mentions  # a catch-up's queue
+        assert catch_up(store.conn) == DedupSummary(events=0, mentions=0)
+        assert _pending(store) == 0
 
 
 def test_a_store_remembers_its_settings_and_other_settings_rebuild_it(tmp_path: Path) -> None:

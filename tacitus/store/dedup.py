@@ -435,9 +435,10 @@ def _finish(
     The staged mentions are first gathered into groups by unit, each of about
     `_PASSES_PER_GROUP` passes: a pass then reads one group's file, not every staging file.
     """
-    groups = _split(conn, staging.staged(), settings.mentions_per_pass * _PASSES_PER_GROUP)
+    staged = _Units(staging.staged(), 0, _UNIT_RANGE - 1)
     if not staging.only_queued:
-        _check_staged(conn, staging)
+        _check_staged(conn, _count(conn, staged))
+    groups = _split(conn, staged, settings.mentions_per_pass * _PASSES_PER_GROUP)
     targets = [_Units(staging.group(n), unit.first, unit.last) for n, unit in enumerate(groups)]
     _in_steps(conn, settings, _gather_step, list(zip(groups, targets, strict=True)))
     passes = [p for group in targets for p in _split(conn, group, settings.mentions_per_pass)]
@@ -447,16 +448,10 @@ def _finish(
     return summary(conn)
 
 
-def _check_staged(conn: duckdb.DuckDBPyConnection, staging: _Staging) -> None:
-    """Fail unless every stored mention was staged once: a rebuild that missed or doubled
+def _check_staged(conn: duckdb.DuckDBPyConnection, staged: int) -> None:
+    """Fail unless a rebuild staged every stored mention once: one that missed or doubled
     some (rowids moved under the steps) must not replace the derived tables."""
     stored = int(scalar(conn, "SELECT count(*) FROM events"))
-    files = staging.staged()
-    staged = (
-        int(scalar(conn, "SELECT count(*) FROM read_parquet(?)", [files]))
-        if glob.glob(files)
-        else 0
-    )
     if staged != stored:
         raise RuntimeError(
             f"deduplication staged {staged} mentions of the {stored} stored; the events table"
@@ -472,23 +467,28 @@ def _row_steps(conn: duckdb.DuckDBPyConnection, table: str, rows: int) -> list[_
     return [_Rows(table, low, low + rows) for low in range(0, end + 1, rows)]
 
 
-def _split(conn: duckdb.DuckDBPyConnection, units: _Units | str, size: int) -> list[_Units]:
-    """The mentions of `units` (or of a whole Parquet file or glob) cut by unit into ranges of
-    about `size` mentions each (units are hashes, so evenly spread); none if there are none."""
-    whole = units if isinstance(units, _Units) else _Units(units, 0, _UNIT_RANGE - 1)
-    if not glob.glob(whole.file):
-        return []
-    count = int(
+def _count(conn: duckdb.DuckDBPyConnection, units: _Units) -> int:
+    """How many staged mentions `units` holds (none if its files do not exist)."""
+    if not glob.glob(units.file):
+        return 0
+    return int(
         scalar(
             conn,
             "SELECT count(*) FROM read_parquet(?) WHERE dedup_unit BETWEEN ? AND ?",
-            [whole.file, whole.first, whole.last],
+            [units.file, units.first, units.last],
         )
     )
-    parts = -(-count // size)
-    span = whole.last + 1 - whole.first
-    bounds = [whole.first + span * n // parts for n in range(parts + 1)]
-    return [_Units(whole.file, low, high - 1) for low, high in itertools.pairwise(bounds)]
+
+
+def _split(conn: duckdb.DuckDBPyConnection, units: _Units, size: int) -> list[_Units]:
+    """`units` cut into ranges of about `size` mentions each (units are hashes, so evenly
+    spread); none if it holds none."""
+    parts = -(-_count(conn, units) // size)
+    if not parts:
+        return []
+    span = units.last + 1 - units.first
+    bounds = [units.first + span * n // parts for n in range(parts + 1)]
+    return [_Units(units.file, low, high - 1) for low, high in itertools.pairwise(bounds)]
 
 
 def _in_steps(
