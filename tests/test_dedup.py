@@ -394,6 +394,14 @@ def test_catching_up_units_left_without_mentions_removes_their_events(tmp_path: 
         assert _pending(store) == 0
 
 
+def test_a_store_in_a_folder_named_like_a_pattern_is_deduplicated(tmp_path: Path) -> None:
+    # The staged files are listed, never globbed: "[2024]" would read as a pattern.
+    folder = tmp_path / "news [2024] *"
+    folder.mkdir()
+    with _store(folder, _reports()) as store:
+        assert deduplicate(store.conn) == DedupSummary(events=2, mentions=5)
+
+
 def test_a_store_remembers_its_settings_and_other_settings_rebuild_it(tmp_path: Path) -> None:
     with _store(tmp_path, _reports()) as store:
         assert dedup.stored_settings(store.conn) == DedupSettings()

@@ -54,7 +54,6 @@ How the derived tables stay current without re-reading the store after every run
 
 from __future__ import annotations
 
-import glob
 import itertools
 import shutil
 from collections.abc import Iterable, Iterator, Sequence
@@ -150,7 +149,7 @@ TO '{target}' (FORMAT parquet)
 
 # One group's staged mentions, gathered from every staging file into a file of its own.
 _GATHER = """
-COPY (SELECT * FROM read_parquet('{source}') WHERE dedup_unit BETWEEN {first} AND {last})
+COPY (SELECT * FROM read_parquet(?) WHERE dedup_unit BETWEEN ? AND ?)
 TO '{target}' (FORMAT parquet)
 """
 
@@ -276,10 +275,10 @@ class _Rows:
 
 @dataclass(frozen=True)
 class _Units:
-    """The mentions in `file` (a Parquet file or glob) whose units fall in `first`..`last`
-    (inclusive): a group to gather, or a pass to cluster."""
+    """The mentions in `files` (Parquet) whose units fall in `first`..`last` (inclusive): a
+    group to gather, or a pass to cluster."""
 
-    file: str
+    files: tuple[str, ...]
     first: int
     last: int
 
@@ -292,13 +291,18 @@ class _Staging:
     folder: Path
     only_queued: bool
 
-    def staged(self, rows: _Rows | None = None) -> str:
-        """The staging file of the `rows` step; all of them (a glob) without it."""
-        return f"{self.folder}/rows{'*' if rows is None else rows.low}.parquet"
+    def stage_file(self, rows: _Rows) -> str:
+        """The file the step over `rows` stages its mentions in."""
+        return str(self.folder / f"rows{rows.low}.parquet")
 
-    def group(self, number: int) -> str:
+    def staged(self) -> tuple[str, ...]:
+        """Every staging file written (listed, not globbed: the folder's own name may hold
+        characters a glob reads as patterns)."""
+        return tuple(str(path) for path in sorted(self.folder.glob("rows*.parquet")))
+
+    def group_file(self, number: int) -> str:
         """The file one group's mentions are gathered into."""
-        return f"{self.folder}/group{number}.parquet"
+        return str(self.folder / f"group{number}.parquet")
 
 
 class _Step(Protocol):
@@ -439,7 +443,9 @@ def _finish(
     if not staging.only_queued:
         _check_staged(conn, _count(conn, staged))
     groups = _split(conn, staged, settings.mentions_per_pass * _PASSES_PER_GROUP)
-    targets = [_Units(staging.group(n), unit.first, unit.last) for n, unit in enumerate(groups)]
+    targets = [
+        _Units((staging.group_file(n),), unit.first, unit.last) for n, unit in enumerate(groups)
+    ]
     _in_steps(conn, settings, _gather_step, list(zip(groups, targets, strict=True)))
     passes = [p for group in targets for p in _split(conn, group, settings.mentions_per_pass)]
     _in_steps(conn, settings, _cluster_pass, passes)
@@ -468,14 +474,14 @@ def _row_steps(conn: duckdb.DuckDBPyConnection, table: str, rows: int) -> list[_
 
 
 def _count(conn: duckdb.DuckDBPyConnection, units: _Units) -> int:
-    """How many staged mentions `units` holds (none if its files do not exist)."""
-    if not glob.glob(units.file):
+    """How many staged mentions `units` holds (none if it has no files)."""
+    if not units.files:
         return 0
     return int(
         scalar(
             conn,
             "SELECT count(*) FROM read_parquet(?) WHERE dedup_unit BETWEEN ? AND ?",
-            [units.file, units.first, units.last],
+            [list(units.files), units.first, units.last],
         )
     )
 
@@ -488,7 +494,7 @@ def _split(conn: duckdb.DuckDBPyConnection, units: _Units, size: int) -> list[_U
         return []
     span = units.last + 1 - units.first
     bounds = [units.first + span * n // parts for n in range(parts + 1)]
-    return [_Units(units.file, low, high - 1) for low, high in itertools.pairwise(bounds)]
+    return [_Units(units.files, low, high - 1) for low, high in itertools.pairwise(bounds)]
 
 
 def _in_steps(
@@ -570,7 +576,7 @@ def _stage_step(
         _FOUND.format(where=where),
         {"lead": settings.lead_sentences, "low": rows.low, "high": rows.high},
     )
-    conn.execute(_STAGE.format(target=_quoted(staging.staged(rows))))
+    conn.execute(_STAGE.format(target=_quoted(staging.stage_file(rows))))
     conn.execute("DROP TABLE _dedup_found")
 
 
@@ -583,17 +589,13 @@ def _gather_step(
     """Gather one group's mentions from the staging files into the group's file."""
     group, target = work
     conn.execute(
-        _GATHER.format(
-            source=_quoted(group.file),
-            first=group.first,
-            last=group.last,
-            target=_quoted(target.file),
-        )
+        _GATHER.format(target=_quoted(target.files[0])),
+        [list(group.files), group.first, group.last],
     )
 
 
 def _quoted(path: str) -> str:
-    """`path` for a string literal (COPY takes no parameters for its file names)."""
+    """`path` for a string literal (COPY takes no parameter for the file it writes)."""
     return path.replace("'", "''")
 
 
@@ -602,7 +604,7 @@ def _cluster_pass(
 ) -> None:
     """Cluster one pass's staged mentions (whole units) and insert their derived rows into
     the rebuilt tables."""
-    conn.execute(_MENTIONS, [work.file, work.first, work.last])
+    conn.execute(_MENTIONS, [list(work.files), work.first, work.last])
     conn.execute(_DAYS)
     conn.execute(_NEXT, {"window": settings.window_days})
     for statement in (_STARTS, _CLUSTERS):
