@@ -443,11 +443,10 @@ def _finish(
     if not staging.only_queued:
         _check_staged(conn, _count(conn, staged))
     groups = _split(conn, staged, settings.mentions_per_pass * _PASSES_PER_GROUP)
-    targets = [
-        _Units((staging.group_file(n),), unit.first, unit.last) for n, unit in enumerate(groups)
-    ]
-    _in_steps(conn, settings, _gather_step, list(zip(groups, targets, strict=True)))
-    passes = [p for group in targets for p in _split(conn, group, settings.mentions_per_pass)]
+    gathers = [(group, staging.group_file(n)) for n, group in enumerate(groups)]
+    _in_steps(conn, settings, _gather_step, gathers)
+    gathered = [_Units((file,), group.first, group.last) for group, file in gathers]
+    passes = [p for group in gathered for p in _split(conn, group, settings.mentions_per_pass)]
     _in_steps(conn, settings, _cluster_pass, passes)
     _swap_in(conn, settings)
     shutil.rmtree(staging.folder, ignore_errors=True)
@@ -583,13 +582,13 @@ def _stage_step(
 def _gather_step(
     conn: duckdb.DuckDBPyConnection,
     settings: DedupSettings,
-    work: tuple[_Units, _Units],
+    work: tuple[_Units, str],
     budget: int,
 ) -> None:
     """Gather one group's mentions from the staging files into the group's file."""
     group, target = work
     conn.execute(
-        _GATHER.format(target=_quoted(target.files[0])),
+        _GATHER.format(target=_quoted(target)),
         [list(group.files), group.first, group.last],
     )
 
