@@ -26,7 +26,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -202,20 +202,28 @@ def _code_batch(coder: CoderLike, articles: list[Article], language_check: bool)
     if not articles:
         return coded, rejects
     done = 0
-    try:
-        for article, result in code_within_limits(coder, articles):
-            done += 1
-            if isinstance(result, LimitExceeded):
-                rejects.append(_coder_reject(article, result))
-            else:
-                coded.append(CodedArticle(article, result, version))
-    except Exception:
-        for article in articles[done:]:
-            try:
-                coded.append(CodedArticle(article, coder.code_article(article), version))
-            except Exception as error:
-                rejects.append(_coder_reject(article, error))
+    with _memory_zone(coder):
+        try:
+            for article, result in code_within_limits(coder, articles):
+                done += 1
+                if isinstance(result, LimitExceeded):
+                    rejects.append(_coder_reject(article, result))
+                else:
+                    coded.append(CodedArticle(article, result, version))
+        except Exception:
+            for article in articles[done:]:
+                try:
+                    coded.append(CodedArticle(article, coder.code_article(article), version))
+                except Exception as error:
+                    rejects.append(_coder_reject(article, error))
     return coded, rejects
+
+
+def _memory_zone(coder: CoderLike) -> AbstractContextManager[None]:
+    """The coder's memory zone for one batch (`Coder.memory_zone`: spaCy forgets the batch's
+    new words at its end, so workers do not grow with the corpus); none if it has none."""
+    zone: Callable[[], AbstractContextManager[None]] | None = getattr(coder, "memory_zone", None)
+    return zone() if zone is not None else nullcontext()
 
 
 def _english_only(articles: list[Article]) -> tuple[list[Article], list[Reject]]:

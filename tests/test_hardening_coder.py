@@ -104,6 +104,31 @@ def test_a_batch_keeps_its_good_documents_and_rejects_each_over_a_limit(coder: C
                                  " character 25 (limit 1,000; raise with --max-word-chars")
 
 
+
+# --- memory over a long run ------------------------------------------------------------------
+
+
+def test_words_first_met_while_coding_leave_spacys_vocabulary(coder: Coder) -> None:
+    """spaCy keeps every new word it parses; a run over a large corpus would grow with it. The
+    coder forgets them after each article and each batch, and its events keep their text."""
+    coder.code_article(_article("warm", "Russia attacked Ukraine."))
+    strings = coder.nlp.vocab.strings
+    before = len(strings)
+    names = [f"Vrelnakko{n}" for n in range(6)]
+    alone = coder.code_article(_article("alone", f"Russia attacked {names[0]} in Ukraine."))
+    batch = [_article(name, f"China accused Japan of hiding {name} and {name}ville.")
+             for name in names[1:]]
+    coded, rejects = _code_batch(coder, batch, language_check=True)
+    assert len(strings) == before
+    assert not rejects
+    assert alone and names[0] in alone[0].sentence_text
+    assert [c.article.id for c in coded] == names[1:]
+    assert all(name in c.events[0].sentence_text for name, c in zip(names[1:], coded, strict=True))
+    # What the test rests on: parsed outside the coder, the same words would have stayed.
+    coder.nlp(" ".join(names))
+    assert len(strings) > before
+
+
 def test_the_deadline_stops_a_slow_document_in_a_worker_thread(coder: Coder) -> None:
     """The deadline is checked between sentences, so it works where `signal.alarm` cannot:
     in a thread (Dask workers code in threads)."""

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -260,11 +261,31 @@ class Coder:
 
     # ------------------------------------------------------------------ public API
 
+    @contextmanager
+    def memory_zone(self) -> Iterator[None]:
+        """A block at whose end spaCy forgets the words it first met inside it.
+
+        spaCy keeps every new word (a name, a number, a typo) in the model's vocabulary for
+        good, so a process that codes a large corpus grows with the corpus: an ingest worker
+        held 420 MiB after 1,000 documents and 446 MiB after 150,000. A spaCy memory zone
+        drops those words at its end. Records hold plain strings and numbers, never spaCy
+        objects, so nothing coded inside a zone needs what it forgets. Zones must not nest:
+        inside one already open this opens none.
+        """
+        nlp = self.nlp
+        # spaCy's type stubs do not list Vocab.in_memory_zone yet (spaCy 3.8 has it).
+        if nlp.vocab.in_memory_zone:  # type: ignore[attr-defined]
+            yield
+            return
+        with nlp.memory_zone():
+            yield
+
     def code_article(self, article: Article) -> list[EventRecord]:
         """The article's events; `LimitExceeded` if it breaks a limit (`tacitus.limits`)."""
         if problem := self.limits.screen(article.text):
             raise LimitExceeded(problem)
-        return self.code_doc(self.nlp(article.text), article)
+        with self.memory_zone():
+            return self.code_doc(self.nlp(article.text), article)
 
     def code_articles(self, articles: Iterable[Article], batch_size: int = 32
                       ) -> Iterator[tuple[Article, list[EventRecord]]]:
@@ -272,7 +293,9 @@ class Coder:
 
         An article over a size limit is not parsed (spaCy gets an empty text in its place);
         `LimitExceeded` is raised when its turn comes, which ends this generator, so callers
-        that must go on use `tacitus.limits.code_within_limits`.
+        that must go on use `tacitus.limits.code_within_limits`. A long run codes each batch
+        inside `memory_zone` (tacitus.ingest does); a generator cannot hold a zone itself,
+        since it could end after a zone opened later.
         """
         screened = ((a, self.limits.screen(a.text)) for a in articles)
         pairs = (("" if problem else a.text, (a, problem)) for a, problem in screened)
