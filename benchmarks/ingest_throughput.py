@@ -114,7 +114,7 @@ def run_in_this_process(corpus: Path, db: Path, workers: int, batch_size: int) -
     summary = ingest([corpus], db, workers=workers, batch_size=batch_size, progress=False)
     # Everything is read before `steady_rate` queries the store: that query is the
     # benchmark's, not the run's. On a 300,000-document store it took a fresh process from
-    # 106 to 188 MiB, above the 185 MiB the run itself had reached.
+    # 106 to 188 MiB, more than the run itself had needed (180 MiB).
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     peak = _own_peak_mib()

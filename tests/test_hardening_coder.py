@@ -104,7 +104,6 @@ def test_a_batch_keeps_its_good_documents_and_rejects_each_over_a_limit(coder: C
                                  " character 25 (limit 1,000; raise with --max-word-chars")
 
 
-
 # --- memory over a long run ------------------------------------------------------------------
 
 
@@ -127,6 +126,24 @@ def test_words_first_met_while_coding_leave_spacys_vocabulary(coder: Coder) -> N
     # What the test rests on: parsed outside the coder, the same words would have stayed.
     coder.nlp(" ".join(names))
     assert len(strings) > before
+
+
+def test_tacitus_code_forgets_the_new_words_of_its_input(
+    coder: Coder, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`tacitus code` over a large input codes it a hundred articles per memory zone."""
+    (tmp_path / "warm.txt").write_text("Russia attacked Ukraine.")
+    assert main(["code", str(tmp_path / "warm.txt")]) == 0
+    strings = coder.nlp.vocab.strings  # the CLI's coder loads the same cached model
+    before = len(strings)
+    for n in range(150):
+        (tmp_path / "in" / f"{n:03d}.txt").parent.mkdir(exist_ok=True)
+        (tmp_path / "in" / f"{n:03d}.txt").write_text(f"China accused Japan of hiding Qelmo{n}.")
+    capsys.readouterr()
+    assert main(["code", str(tmp_path / "in"), "--format", "jsonl"]) == 0
+    printed = capsys.readouterr()
+    assert len(strings) == before
+    assert [n for n in range(150) if f"hiding Qelmo{n}." in printed.out] == list(range(150))
 
 
 def test_the_deadline_stops_a_slow_document_in_a_worker_thread(coder: Coder) -> None:
