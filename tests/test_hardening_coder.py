@@ -136,11 +136,12 @@ def test_tacitus_code_forgets_the_new_words_of_its_input(
     assert main(["code", str(tmp_path / "warm.txt")]) == 0
     strings = coder.nlp.vocab.strings  # the CLI's coder loads the same cached model
     before = len(strings)
+    folder = tmp_path / "in"
+    folder.mkdir()
     for n in range(150):
-        (tmp_path / "in" / f"{n:03d}.txt").parent.mkdir(exist_ok=True)
-        (tmp_path / "in" / f"{n:03d}.txt").write_text(f"China accused Japan of hiding Qelmo{n}.")
+        (folder / f"{n:03d}.txt").write_text(f"China accused Japan of hiding Qelmo{n}.")
     capsys.readouterr()
-    assert main(["code", str(tmp_path / "in"), "--format", "jsonl"]) == 0
+    assert main(["code", str(folder), "--format", "jsonl"]) == 0
     printed = capsys.readouterr()
     assert len(strings) == before
     assert [n for n in range(150) if f"hiding Qelmo{n}." in printed.out] == list(range(150))
